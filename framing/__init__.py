@@ -1,0 +1,3 @@
+"""framing: framing, hedging and attribution analysis of French news."""
+
+__version__ = "0.1.0"
