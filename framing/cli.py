@@ -34,3 +34,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 # Commands are registered below, one function each.
+
+
+@main.command("report")
+@click.argument("results", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), default="report", show_default=True,
+              help="Folder of the HTML report.")
+@click.option("--corpus", type=click.Path(), default=None,
+              help="The corpus that was scored [default: the one recorded in RESULTS/run.json].")
+def report_command(results: str, out: str, corpus: str | None) -> None:
+    """Write a static, offline HTML report of RESULTS: overview, comparison, one annotated page per article."""
+    from framing.report import build_report
+
+    click.echo(f"Report written to {build_report(results, out, corpus)}")
