@@ -47,3 +47,18 @@ def report_command(results: str, out: str, corpus: str | None) -> None:
     from framing.report import build_report
 
     click.echo(f"Report written to {build_report(results, out, corpus)}")
+
+
+@main.command("compare")
+@click.argument("results", type=click.Path(file_okay=False))
+@click.option("--by", required=True, help="Column to group by: outlet, date, or any metadata column (meta_ optional).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Output folder [default: RESULTS/compare].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap and Monte Carlo tests.")
+def compare_command(results: str, by: str, out: str | None, seed: int) -> None:
+    """Compare groups of articles in RESULTS (the output of `framing score`): statistics, tables, plots."""
+    from pathlib import Path
+
+    from framing.compare import compare_results
+
+    click.echo(compare_results(Path(results), by, Path(out) if out else None, seed))
