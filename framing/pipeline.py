@@ -1,0 +1,222 @@
+"""The scoring pipeline: resources loaded once, articles parsed in batches, layers applied per article."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from framing.attribution import SourceLexicons, attribution_spans
+from framing.corpus import error_row
+from framing.frames import frame_spans
+from framing.hedging import HedgeRules, hedge_spans
+from framing.lexicon import (BoilerplateRules, Lexicon, LexiconMatcher, check_frame_lexicon, default_path,
+                             load_boilerplate, load_lexicon)
+from framing.nlp import DEFAULT_MODEL, load_pipeline, model_id
+from framing.scoring import article_row, sentence_rows, term_rows
+from framing.text import Region, excluded_regions, mask, normalise, quotations
+from framing.types import Article, Span
+
+
+@dataclass
+class Resources:
+    """Everything scoring needs besides the articles, built once per process."""
+
+    nlp: Language
+    frames: LexiconMatcher
+    decision: dict[str, float]
+    hedges: LexiconMatcher
+    hedge_rules: HedgeRules
+    sources: SourceLexicons
+    boilerplate: BoilerplateRules
+    lexicons: list[Lexicon] = field(default_factory=list)
+
+    @property
+    def model(self) -> str:
+        return model_id(self.nlp)
+
+
+def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None = None) -> Resources:
+    """Load the spaCy pipeline and compile the lexicons (the frame lexicon may be the user's own)."""
+    frames = load_lexicon(frame_lexicon or default_path("frames"))
+    check_frame_lexicon(frames)
+    frames.categories = {k.lower(): v for k, v in frames.categories.items()}
+    hedges = load_lexicon(default_path("hedges"))
+    reporting = load_lexicon(default_path("reporting"))
+    sources = load_lexicon(default_path("sources"))
+    boilerplate_path = default_path("boilerplate")
+    nlp = load_pipeline(model)
+    rules = hedges.settings.get("rules", {})
+    according = Lexicon(reporting.name, reporting.version, reporting.source, reporting.path,
+                        {"according_to": reporting.categories.get("according_to", [])})
+    source_lexicons = SourceLexicons(
+        sources=LexiconMatcher(nlp, sources),
+        according_to=LexiconMatcher(nlp, according),
+        reporting_verbs=frozenset(v.lower() for v in reporting.categories.get("speech", [])),
+        cognition_verbs=frozenset(v.lower() for v in reporting.categories.get("cognition", [])),
+    )
+    boilerplate_lexicon = load_lexicon_provenance(boilerplate_path)
+    return Resources(
+        nlp=nlp,
+        frames=LexiconMatcher(nlp, frames),
+        decision=dict(frames.settings.get("decision", {})),
+        hedges=LexiconMatcher(nlp, hedges),
+        hedge_rules=HedgeRules(frozenset(rules.get("modal_verbs", [])), frozenset(rules.get("conditional_not_hedge", [])),
+                               frozenset(rules.get("hypothetical_markers", []))),
+        sources=source_lexicons,
+        boilerplate=load_boilerplate(boilerplate_path),
+        lexicons=[frames, hedges, reporting, sources, boilerplate_lexicon],
+    )
+
+
+def load_lexicon_provenance(path: Path) -> Lexicon:
+    """The boilerplate file's name, version and hash, for run records (its entries are regexes)."""
+    import hashlib
+
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Lexicon(str(data["name"]), str(data["version"]), str(data["source"]), str(path), {},
+                   sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+@dataclass
+class Prepared:
+    article: Article
+    excluded: list[Region]
+    quotes: list[Region]
+    parse_text: str
+
+
+@dataclass
+class ArticleResult:
+    row: dict[str, Any]
+    spans: list[Span]
+    sentences: list[dict[str, Any]]
+    terms: list[dict[str, Any]]
+
+
+def prepare(article: Article, res: Resources) -> Prepared:
+    """Excluded regions and quotations on the text as read; the masked, normalised text to parse."""
+    excluded = excluded_regions(article.text, res.boilerplate)
+    quotes = quotations(article.text, excluded)
+    return Prepared(article, excluded, quotes, mask(normalise(article.text), excluded))
+
+
+def analyse(prepared: Prepared, doc: Doc, res: Resources) -> ArticleResult:
+    """All three layers on one parsed article, and its measures."""
+    article = prepared.article
+    spans = [_excluded_span(article, region) for region in prepared.excluded]
+    spans += frame_spans(article, doc, res.frames)
+    spans += hedge_spans(article, doc, res.hedges, res.hedge_rules, prepared.quotes)
+    spans += attribution_spans(article, doc, res.sources, prepared.quotes)
+    spans.sort(key=lambda s: (s.start, s.end, s.layer, s.label))
+    return ArticleResult(article_row(article, doc, spans, prepared.excluded, res.decision), spans,
+                         sentence_rows(article, doc, spans), term_rows(article, doc, spans))
+
+
+def _excluded_span(article: Article, region: Region) -> Span:
+    from framing.types import make_span
+
+    extra = {"language": region.language} if region.language else {}
+    return make_span(article, "excluded", region.label, region.start, region.end, **extra)
+
+
+def score_articles(articles: Iterable[Article], res: Resources, batch_size: int = 32,
+                   errors: list[dict[str, str]] | None = None) -> Iterator[ArticleResult]:
+    """Stream results article by article; an article that fails becomes an error row, not a crash."""
+    errors = errors if errors is not None else []
+
+    def prepared_stream() -> Iterator[tuple[str, Prepared]]:
+        for article in articles:
+            try:
+                prepared = prepare(article, res)
+            except Exception as err:  # one bad article must not stop the corpus
+                errors.append(error_row(article.id, article.source_path, "prepare", _reason(err)))
+                continue
+            yield prepared.parse_text, prepared
+
+    for doc, prepared in res.nlp.pipe(prepared_stream(), batch_size=batch_size, as_tuples=True):
+        try:
+            yield analyse(prepared, doc, res)
+        except Exception as err:
+            errors.append(error_row(prepared.article.id, prepared.article.source_path, "score", _reason(err)))
+
+
+def _reason(err: Exception) -> str:
+    message = str(err).splitlines()[0] if str(err) else ""
+    return f"{type(err).__name__}: {message}" if message else type(err).__name__
+
+
+@dataclass
+class ScoreRun:
+    """What a scoring run produced: the article table and the errors, for the summary."""
+
+    articles: Any  # pandas.DataFrame
+    errors: list[dict[str, str]]
+    excluded: dict[str, int]
+    out_dir: Path
+
+
+def score_corpus(path: str | Path, out_dir: str | Path = "results", model: str = DEFAULT_MODEL,
+                 frame_lexicon: str | Path | None = None, batch_size: int = 32, strict: bool = False,
+                 progress: bool | None = None) -> ScoreRun:
+    """Read a corpus, score every article, and write the result files into `out_dir`."""
+    import pandas as pd
+    from tqdm import tqdm
+
+    from framing import __version__
+    from framing.corpus import read_corpus
+    from framing.output import staged, write_errors, write_json, write_spans, write_table
+    from framing.types import FramingError
+
+    articles, errors = read_corpus(path)
+    if strict and errors:
+        raise FramingError(f"{errors[0]['path']}: {errors[0]['reason']} (--strict stops at the first error)")
+    res = load_resources(model, frame_lexicon)
+    rows, spans, sentences, terms = [], [], [], []
+    show = progress if progress is not None else len(articles) >= 50
+    for result in tqdm(score_articles(articles, res, batch_size, errors), total=len(articles), disable=not show,
+                       unit="article", file=sys.stderr, desc="scoring"):
+        if strict and errors:
+            break
+        rows.append(result.row)
+        spans.extend(s.to_dict() for s in result.spans)
+        sentences.extend(result.sentences)
+        terms.extend(result.terms)
+    if strict and errors:
+        raise FramingError(f"{errors[-1]['path']}: {errors[-1]['reason']} (--strict stops at the first error)")
+    table = pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True) if rows else pd.DataFrame({"id": []})
+    spans.sort(key=lambda s: (s["article"], s["start"], s["end"], s["layer"], s["label"]))
+    excluded: dict[str, int] = {}
+    for span in spans:
+        if span["layer"] == "excluded":
+            excluded[span["label"]] = excluded.get(span["label"], 0) + 1
+    run = {"framing": __version__, "command": "score", "corpus": str(path), "model": res.model, "method": "lexicon",
+           "lexicons": [{"name": lx.name, "version": lx.version, "path": _relative(lx.path), "sha256": lx.sha256}
+                        for lx in res.lexicons],
+           "n_articles": len(rows), "n_errors": len(errors)}
+    with staged(out_dir) as stage:
+        write_table(table, stage, "articles")
+        write_spans(spans, stage / "spans.jsonl")
+        write_table(pd.DataFrame(sentences, columns=SENTENCE_COLUMNS), stage, "sentences", csv_too=False)
+        write_table(pd.DataFrame(terms, columns=TERM_COLUMNS), stage, "terms", csv_too=False)
+        write_errors(errors, stage / "errors.csv")
+        write_json(run, stage / "run.json")
+    return ScoreRun(table, errors, excluded, Path(out_dir))
+
+
+SENTENCE_COLUMNS = ["article", "start", "end", "n_tokens", "hedges", "hedged", "governance", "safety", "business", "drama"]
+TERM_COLUMNS = ["article", "lemma", "pos", "count", "frame"]
+
+
+def _relative(path: str) -> str:
+    """Lexicon paths relative to the working folder when inside it, so records travel between clones."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
