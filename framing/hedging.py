@@ -103,6 +103,6 @@ def hedge_spans(article: Article, doc: Doc, matcher: LexiconMatcher, rules: Hedg
         if lemma in rules.not_hedge or _hypothetical(token, rules.hypothetical_markers) or _future_in_past(token):
             continue
         category = "modal_verb" if lemma in rules.modal_verbs else "conditional"
-        spans.append(make_span(article, "hedge", lemma, token.idx, _cue_end(token), category=category,
+        spans.append(make_span(article, "hedge", token.lower_, token.idx, _cue_end(token), category=category,
                                in_quote=inside(token.idx, quotes)))
     return spans

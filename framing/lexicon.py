@@ -294,3 +294,9 @@ def _longest(matches: list[Match]) -> list[Match]:
             chosen.append(match)
             taken.update(range(match.start, match.end))
     return sorted(chosen, key=lambda m: m.start)
+
+
+def describe(lexicon: Lexicon) -> str:
+    """One line per category: how many entries, for `framing lexicon check`."""
+    counts = ", ".join(f"{category} {len(entries)}" for category, entries in lexicon.categories.items())
+    return f"{lexicon.path}: {lexicon.label} ok ({counts})"

@@ -220,3 +220,15 @@ def _relative(path: str) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def explain(text: str, res: Resources) -> str:
+    """Every span of a text, one per line, with the lexicon entry or rule that produced it."""
+    prepared = prepare(Article("text", text), res)
+    result = analyse(prepared, res.nlp(prepared.parse_text), res)
+    lines = []
+    for span in result.spans:
+        detail = {k: v for k, v in span.extra if v not in (None, "", False)}
+        described = " ".join(f"{k}={v}" for k, v in sorted(detail.items()))
+        lines.append(f"{span.start:>5}-{span.end:<5} {span.layer:<11} {span.label:<16} {span.text!r} {described}")
+    return "\n".join(lines) or "no matches"
