@@ -78,7 +78,7 @@ def score_row(article: str) -> dict[str, object]:
     row.update(primary_frame=max(FRAMES, key=frames.count) if frames else "", hedged_sentence_share=0.25,
                hedges_per_1k=25.0, **{f"hedges_{c}_per_1k": 0.0 for c in HEDGE_CATEGORIES}, n_attributions=2,
                anonymous_share=0.5, direct_quote_share=0.0, **{f"attr_{t}": 0 for t in SOURCE_TYPES}, n_quotes=2,
-               excluded_chars=30, excluded="chrome;link" if article == "a1" else "")
+               excluded_chars=30, excluded="chrome;link" if article == "a1" else "", metadata_evidence="from <h1>")
     return row
 
 
@@ -99,13 +99,15 @@ def make_results(root: Path, compare: bool = True) -> Path:
                                          encoding="utf-8")
     (results / "errors.csv").write_text("article,path,stage,reason\nbad,corpus/bad.txt,read,not UTF-8\n",
                                         encoding="utf-8")
-    (results / "run.json").write_text(json.dumps({"framing": "0.1.0", "corpus": str(corpus)}), encoding="utf-8")
+    run = {"corpus": str(corpus), "framing": "0.1.0", "lexicons": [{"name": "frames-fr", "version": "1.0.0"}]}
+    (results / "run.json").write_text(json.dumps(run), encoding="utf-8")
     if compare:
         (results / "compare").mkdir()
         (results / "compare" / "frame_profile.png").write_bytes(PNG)
         (results / "compare" / "frame_profile.svg").write_text(SVG, encoding="utf-8")
         (results / "compare" / "frame_profile.csv").write_text("group,frame,share\nA,drama,0.5\n", encoding="utf-8")
         (results / "compare" / "source_mix.png").write_bytes(PNG)
+        (results / "compare" / "hedging.svg").write_text(SVG, encoding="utf-8")
         (results / "compare" / "tests.md").write_text("| measure | p_adj |\n|---|---|\n| hedges\\|x | 0.04 |\n",
                                                       encoding="utf-8")
         (results / "compare" / "tests.csv").write_text("measure,p_adj\nhedges|x,0.0400001\n", encoding="utf-8")
@@ -173,7 +175,15 @@ def test_highlight_styles_and_hover(results: Path, tmp_path: Path) -> None:
     assert 'title="attribution (according_to) · source: le ministre · person · cue: selon"' in page
     assert 'class="excl"' in page and 'class="quote"' in page and 'class="frame f-safety"' in page
     assert page.count('data-span-id="8"') == 2  # the attribution crosses the end of the quote: split in two
-    assert 'class="legend"' in page and "authorial hedge</span> (1)" in page and "hedge in a quote</span> (2)" in page
+    assert 'class="legend sticky"' in page
+    assert "authorial hedge</span> (1)" in page and "hedge in a quote</span> (2)" in page
+
+
+def test_further_metadata_columns_are_metadata_not_scores(results: Path, tmp_path: Path) -> None:
+    build_report(results, tmp_path / "report")
+    page = (tmp_path / "report" / "articles" / "a1.html").read_text(encoding="utf-8")
+    assert '<p class="meta">metadata_evidence: from &lt;h1&gt;</p>' in page and "<dt>metadata_evidence" not in page
+    assert "<dt>excluded</dt><dd>chrome; link</dd>" in page and "<dt>url" not in page
 
 
 def test_article_text_and_metadata_are_escaped(results: Path, tmp_path: Path) -> None:
@@ -201,12 +211,13 @@ def test_overview_lists_articles_comparison_and_errors(results: Path, tmp_path: 
     index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     for article in TEXTS:
         assert f'href="articles/{article}.html"' in index
-    assert index.count("<figure>") == 2  # frame_profile once (SVG preferred over PNG), source_mix
-    assert f'src="data:image/svg+xml;base64,{base64.b64encode(SVG.encode()).decode()}"' in index
-    assert "data:image/png;base64," in index and "<summary>data</summary>" in index
+    assert index.count("<figure>") == 3  # frame_profile once (the smaller of PNG and SVG), hedging, source_mix
+    assert index.count(f'src="data:image/png;base64,{base64.b64encode(PNG).decode()}"') == 2
+    assert index.count(f'src="data:image/svg+xml;base64,{base64.b64encode(SVG.encode()).decode()}"') == 1
+    assert "<summary>data</summary>" in index
     assert "<td>hedges|x</td>" in index and "0.0400001" not in index  # Markdown wins over the CSV twin
     assert "<td>&lt;A&gt;</td>" in index and '<td class="num">0.123</td>' in index
-    assert "not UTF-8" in index
+    assert "not UTF-8" in index and "lexicons: frames-fr 1.0.0" in index
 
 
 def test_report_without_compare_folder(tmp_path: Path) -> None:
