@@ -148,6 +148,10 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return f'<div class="scroll"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table></div>\n'
 
 
+def swatch(colour: str) -> str:
+    return f'<svg width="10" height="10"><rect width="10" height="10" fill="{colour}"/></svg>'
+
+
 def frame_bar(row: dict[str, str]) -> str:
     """The article's frame shares as an inline stacked SVG bar."""
     x, rects = 0.0, []
@@ -227,8 +231,14 @@ def legend(spans: list[dict[str, Any]]) -> str:
     items += [("hedge", "authorial hedge"), ("hedge quoted", "hedge in a quote"),
               ("attr", "attribution (hover: source)"), ("quote", "direct quote"),
               ("excl", "excluded (site chrome, non-French…)")]
-    return ('<div class="legend">' + "".join(f'<span><span class="{cls}">{name}</span> ({counts[cls]})</span>'
+    return ('<div class="legend sticky">' + "".join(f'<span><span class="{cls}">{name}</span> ({counts[cls]})</span>'
                                              for cls, name in items) + "</div>\n")
+
+
+def metadata_columns(columns: list[str]) -> list[str]:
+    """id, outlet, date, title, url, and the further metadata columns: prefixed `meta_` or after `excluded`."""
+    end = columns.index("excluded") if "excluded" in columns else len(columns)
+    return [c for i, c in enumerate(columns) if c in METADATA or c.startswith("meta_") or i > end]
 
 
 def article_page(row: dict[str, str], text: str, spans: list[dict[str, Any]], nav: dict[str, str]) -> str:
@@ -237,12 +247,14 @@ def article_page(row: dict[str, str], text: str, spans: list[dict[str, Any]], na
     url = row.get("url", "")
     if url.startswith(("http://", "https://")):
         meta.append(f'<a href="{escape(url)}">{escape(url)}</a>')
-    meta += [f"{escape(key[5:])}: {escape(value)}" for key, value in row.items() if key.startswith("meta_") and value]
     meta.append(f"id {escape(row['id'])}")
-    scores = "".join(f"<div><dt>{escape(key)}</dt><dd>{escape(fmt(value))}</dd></div>"
-                     for key, value in row.items() if key not in METADATA and not key.startswith("meta_"))
+    columns = metadata_columns(list(row))
+    extra = "".join(f'<p class="meta">{escape(key.removeprefix("meta_"))}: {escape(row[key])}</p>\n'
+                    for key in columns if key not in METADATA and row[key])
+    scores = "".join(f"<div><dt>{escape(key)}</dt><dd>{escape(fmt(value).replace(';', '; '))}</dd></div>"
+                     for key, value in row.items() if key not in columns)
     return (f"<nav>{links}</nav>\n<h1>{escape(row.get('title') or row['id'])}</h1>\n"
-            f'<p class="meta">{" · ".join(meta)}</p>\n'
+            f'<p class="meta">{" · ".join(meta)}</p>\n{extra}'
             f"<h2>Scores</h2>\n<p>Frame shares {frame_bar(row)}</p>\n<dl class=\"scores\">{scores}</dl>\n"
             f"<h2>Text</h2>\n{legend(spans)}"
             f'<div class="text" lang="fr">{render_text(text, spans)}</div>\n')
@@ -259,7 +271,7 @@ def markdown_html(text: str) -> str:
         if block:
             cells = [[c.strip().replace(r"\|", "|") for c in re.split(r"(?<!\\)\|", r.strip().strip("|"))]
                      for r in block if not re.fullmatch(r"[\s|:-]+", r)]
-            parts.append(table(cells[0], cells[1:]))
+            parts.append(table(cells[0], cells[1:]) if cells else "")
             block = []
         if line.startswith("#"):
             parts.append(f"<h4>{escape(line.lstrip('#').strip())}</h4>\n")
@@ -280,7 +292,7 @@ def data_uri(path: Path) -> str:
 
 
 def comparison(folder: Path) -> str:
-    """Every plot (SVG, else PNG, with its data) and every table (Markdown, else CSV) in RESULTS/compare."""
+    """Every plot (the smaller of its PNG and SVG, with its data) and table (Markdown, else CSV) in RESULTS/compare."""
     stems: dict[Path, set[str]] = {}
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() in (".png", ".svg", ".md", ".csv"):
@@ -289,7 +301,8 @@ def comparison(folder: Path) -> str:
     for stem, suffixes in sorted(stems.items()):
         name = escape(str(stem.relative_to(folder)))
         if suffixes & {".png", ".svg"}:
-            image = stem.with_suffix(".svg" if ".svg" in suffixes else ".png")
+            images = [stem.with_suffix(suffix) for suffix in sorted(suffixes & {".png", ".svg"})]
+            image = min(images, key=lambda path: path.stat().st_size)
             data = f"<details><summary>data</summary>{csv_html(stem.with_suffix('.csv'))}</details>" \
                 if ".csv" in suffixes else ""
             figures.append(f'<figure><img src="{data_uri(image)}" alt="{name}"><figcaption>{name}</figcaption>'
@@ -301,6 +314,13 @@ def comparison(folder: Path) -> str:
     return "<h2>Comparison</h2>\n" + "".join(figures) + "".join(tables)
 
 
+def run_value(value: Any) -> str:
+    """A run.json value in short: lexicons as `name version`, other structures as JSON."""
+    if isinstance(value, list) and all(isinstance(item, dict) and {"name", "version"} <= item.keys() for item in value):
+        return ", ".join(f"{item['name']} {item['version']}" for item in value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def overview(results: Path, rows: list[dict[str, str]], names: dict[str, str],
              spans: dict[str, list[dict[str, Any]]], errors: list[dict[str, str]]) -> str:
     """The index page: run facts, article table, comparison plots and tables, errors."""
@@ -308,7 +328,7 @@ def overview(results: Path, rows: list[dict[str, str]], names: dict[str, str],
     facts = f"{len(rows)} articles · " + " · ".join(f"{n} {layer} spans" for layer, n in layers.items())
     run = results / "run.json"
     if run.exists():
-        facts += "".join(f"<br>{escape(key)}: {escape(value if isinstance(value, str) else json.dumps(value))}"
+        facts += "".join(f"<br>{escape(key)}: {escape(run_value(value))}"
                          for key, value in json.loads(run.read_text(encoding="utf-8")).items())
     head = "".join(f"<th>{escape(name)}</th>" for name in OVERVIEW.values())
     lines = []
@@ -318,8 +338,8 @@ def overview(results: Path, rows: list[dict[str, str]], names: dict[str, str],
                   for key in list(OVERVIEW)[1:]]
         lines.append("<tr>" + "".join(cells) + "</tr>\n")
     body = (f'<h1>Framing report</h1>\n<p class="meta">{facts}</p>\n<h2>Articles</h2>\n'
-            f'<div class="legend">' + "".join(f'<span><span class="frame f-{f}">{f}</span></span>' for f in FRAMES)
-            + f'</div>\n<div class="scroll"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{"".join(lines)}'
+            '<div class="legend">' + "".join(f'<span>{swatch(FRAME_COLOURS[f])} {f}</span>' for f in FRAMES)
+            + f'</div>\n<div class="wide"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{"".join(lines)}'
             f"</tbody></table></div>\n")
     if (results / "compare").is_dir():
         body += comparison(results / "compare")
