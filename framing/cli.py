@@ -82,13 +82,17 @@ def lexicon_explain(text: str, frame_lexicon: str | None, model: str) -> None:
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True, help="Articles parsed per batch.")
 @click.option("--strict", is_flag=True, help="Stop at the first article that cannot be read or scored.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: on for 50 articles or more].")
+@click.option("--method", type=click.Choice(["lexicon", "ml", "combined"]), default="lexicon", show_default=True,
+              help="Sentence frames and hedges from the lexicons, the trained classifiers, or both (docs/validation.md).")
+@click.option("--classifier", type=click.Path(dir_okay=False), default=None,
+              help="Model file for ml/combined [default: models/framing.skops].")
 def score_command(path: str, out: str, model: str, frame_lexicon: str | None, batch_size: int, strict: bool,
-                  progress: bool | None) -> None:
+                  progress: bool | None, method: str, classifier: str | None) -> None:
     """Score every article under PATH: frames, hedging and attribution, as tables and located spans."""
     from framing.pipeline import score_corpus
     from framing.summary import score_summary
 
-    run = score_corpus(path, out, model, frame_lexicon, batch_size, strict, progress)
+    run = score_corpus(path, out, model, frame_lexicon, batch_size, strict, progress, method, classifier)
     click.echo(score_summary(run))
     if run.errors:
         sys.exit(1)
@@ -120,3 +124,56 @@ def compare_command(results: str, by: str, out: str | None, seed: int) -> None:
     from framing.compare import compare_results
 
     click.echo(compare_results(Path(results), by, Path(out) if out else None, seed))
+
+
+@main.command("evaluate")
+@click.argument("gold", type=click.Path(dir_okay=False))
+@click.option("--pred", "preds", multiple=True, type=click.Path(file_okay=False),
+              help="A `framing score` output folder (repeat, one per method) [default: score the gold texts with every method available].")
+@click.option("--texts", type=click.Path(), default=None, help="The annotated texts [default: corpus/].")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Output folder [default: results/evaluation/<gold file stem>/].")
+@click.option("--against", type=click.Path(dir_okay=False), default=None,
+              help="Another annotation file of the same articles: report agreement (Cohen's kappa, Krippendorff's alpha) instead.")
+@click.option("--method", "methods", multiple=True, type=click.Choice(["lexicon", "ml", "combined"]),
+              help="Methods to score when no --pred is given [default: all available].")
+@click.option("--classifier", type=click.Path(dir_okay=False), default=None, help="Model file [default: models/framing.skops].")
+@click.option("--n-boot", type=click.IntRange(100, 100_000), default=1000, show_default=True, help="Bootstrap resamples.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+def evaluate_command(gold: str, preds: tuple[str, ...], texts: str | None, out: str | None, against: str | None,
+                     methods: tuple[str, ...], classifier: str | None, n_boot: int, seed: int) -> None:
+    """Measure the tool against GOLD annotations (.jsonl): hedging, attribution, frames, with bootstrap CIs."""
+    from framing.evaluate import run_evaluation
+
+    folder, _ = run_evaluation(gold, list(preds), texts, out, against, list(methods) or None, classifier, n_boot, seed)
+    click.echo(f"Evaluation written to {folder}")
+
+
+@main.command("train")
+@click.argument("annotations", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--texts", type=click.Path(), default=None, help="Texts of .jsonl annotations [default: corpus/].")
+@click.option("--out", type=click.Path(file_okay=False), default="models", show_default=True,
+              help="Folder for framing.skops and the model card.")
+@click.option("--random-state", type=int, default=0, show_default=True, help="Seed of the estimators.")
+def train_command(annotations: tuple[str, ...], texts: str | None, out: str, random_state: int) -> None:
+    """Train the sentence frame and hedge classifiers on gold .jsonl and/or hand-coded .csv ANNOTATIONS."""
+    from framing.models import train_command as train
+
+    path, card = train(list(annotations), texts, out, random_state)
+    click.echo(f"Model written to {path} ({card['training_data']['sentences']} sentences); model card beside it")
+
+
+@main.command("annotate")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--n", type=click.IntRange(1, 100_000), default=50, show_default=True, help="Sentences to export.")
+@click.option("--out", type=click.Path(dir_okay=False), default="to_annotate.csv", show_default=True, help="CSV to write.")
+@click.option("--classifier", type=click.Path(dir_okay=False), default=None, help="Model file [default: models/framing.skops].")
+def annotate_command(path: str, n: int, out: str, classifier: str | None) -> None:
+    """Export the N sentences of PATH the classifiers are least sure about, as a CSV for hand coding."""
+    import pandas as pd
+
+    from framing.models import uncertain_sentences
+
+    rows = uncertain_sentences(path, n, classifier)
+    pd.DataFrame(rows).to_csv(out, index=False, lineterminator="\n")
+    click.echo(f"{len(rows)} sentences written to {out}: code the empty columns 0/1, then 'framing train {out}'")

@@ -34,14 +34,18 @@ class Resources:
     sources: SourceLexicons
     boilerplate: BoilerplateRules
     lexicons: list[Lexicon] = field(default_factory=list)
+    method: str = "lexicon"
+    classifier: dict[str, Any] | None = None  # framing.models classifiers, for method ml or combined
 
     @property
     def model(self) -> str:
         return model_id(self.nlp)
 
 
-def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None = None) -> Resources:
-    """Load the spaCy pipeline and compile the lexicons (the frame lexicon may be the user's own)."""
+def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None = None, method: str = "lexicon",
+                   classifier: str | Path | None = None) -> Resources:
+    """Load the spaCy pipeline and compile the lexicons (the frame lexicon may be the user's own);
+    for method ml or combined, also the classifiers (`classifier`: a skops file, default models/)."""
     frames = load_lexicon(frame_lexicon or default_path("frames"))
     check_frame_lexicon(frames)
     frames.categories = {k.lower(): v for k, v in frames.categories.items()}
@@ -60,6 +64,11 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
         cognition_verbs=frozenset(v.lower() for v in reporting.categories.get("cognition", [])),
     )
     boilerplate_lexicon = load_lexicon_provenance(boilerplate_path)
+    models = None
+    if method != "lexicon":
+        from framing.models import load_model
+
+        models = load_model(classifier)
     return Resources(
         nlp=nlp,
         frames=LexiconMatcher(nlp, frames),
@@ -70,6 +79,8 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
         sources=source_lexicons,
         boilerplate=load_boilerplate(boilerplate_path),
         lexicons=[frames, hedges, reporting, sources, boilerplate_lexicon],
+        method=method,
+        classifier=models,
     )
 
 
@@ -115,8 +126,13 @@ def analyse(prepared: Prepared, doc: Doc, res: Resources) -> ArticleResult:
     spans += hedge_spans(article, doc, res.hedges, res.hedge_rules, prepared.quotes)
     spans += attribution_spans(article, doc, res.sources, prepared.quotes)
     spans.sort(key=lambda s: (s.start, s.end, s.layer, s.label))
-    return ArticleResult(article_row(article, doc, spans, prepared.excluded, res.decision), spans,
-                         sentence_rows(article, doc, spans), term_rows(article, doc, spans))
+    result = ArticleResult(article_row(article, doc, spans, prepared.excluded, res.decision), spans,
+                           sentence_rows(article, doc, spans), term_rows(article, doc, spans))
+    if res.classifier is not None:  # method ml/combined: the classifiers decide sentence frames and hedges
+        from framing.models import apply_classifier
+
+        apply_classifier(res.classifier, res.method, doc, spans, result.row, result.sentences)
+    return result
 
 
 def _excluded_span(article: Article, region: Region) -> Span:
@@ -164,7 +180,7 @@ class ScoreRun:
 
 def score_corpus(path: str | Path, out_dir: str | Path = "results", model: str = DEFAULT_MODEL,
                  frame_lexicon: str | Path | None = None, batch_size: int = 32, strict: bool = False,
-                 progress: bool | None = None) -> ScoreRun:
+                 progress: bool | None = None, method: str = "lexicon", classifier: str | Path | None = None) -> ScoreRun:
     """Read a corpus, score every article, and write the result files into `out_dir`."""
     import pandas as pd
     from tqdm import tqdm
@@ -177,7 +193,7 @@ def score_corpus(path: str | Path, out_dir: str | Path = "results", model: str =
     articles, errors = read_corpus(path)
     if strict and errors:
         raise FramingError(f"{errors[0]['path']}: {errors[0]['reason']} (--strict stops at the first error)")
-    res = load_resources(model, frame_lexicon)
+    res = load_resources(model, frame_lexicon, method, classifier)
     rows, spans, sentences, terms = [], [], [], []
     show = progress if progress is not None else len(articles) >= 50
     for result in tqdm(score_articles(articles, res, batch_size, errors), total=len(articles), disable=not show,
@@ -196,10 +212,14 @@ def score_corpus(path: str | Path, out_dir: str | Path = "results", model: str =
     for span in spans:
         if span["layer"] == "excluded":
             excluded[span["label"]] = excluded.get(span["label"], 0) + 1
-    run = {"framing": __version__, "command": "score", "corpus": str(path), "model": res.model, "method": "lexicon",
+    run = {"framing": __version__, "command": "score", "corpus": str(path), "model": res.model, "method": method,
            "lexicons": [{"name": lx.name, "version": lx.version, "path": _relative(lx.path), "sha256": lx.sha256}
                         for lx in res.lexicons],
            "n_articles": len(rows), "n_errors": len(errors)}
+    if res.classifier is not None:
+        from framing.models import classifier_record
+
+        run["classifier"] = classifier_record(classifier)
     with staged(out_dir) as stage:
         write_table(table, stage, "articles")
         write_spans(spans, stage / "spans.jsonl")
