@@ -177,3 +177,30 @@ def annotate_command(path: str, n: int, out: str, classifier: str | None) -> Non
     rows = uncertain_sentences(path, n, classifier)
     pd.DataFrame(rows).to_csv(out, index=False, lineterminator="\n")
     click.echo(f"{len(rows)} sentences written to {out}: code the empty columns 0/1, then 'framing train {out}'")
+
+
+@main.command("run")
+@click.argument("study", type=click.Path(dir_okay=False), default="study.toml")
+def run_command(study: str) -> None:
+    """Run the study file STUDY: score, compare, evaluate and report into its results folder, with manifest.json."""
+    from framing.study import load_study, run_study
+
+    done = run_study(load_study(study))
+    click.echo("\n\n".join(done.summaries))
+    click.echo(f"\nResults and manifest.json written to {done.results}")
+    if done.errors:
+        sys.exit(1)
+
+
+@main.command("reproduce")
+@click.argument("results", type=click.Path(file_okay=False), default="results")
+@click.option("--check", is_flag=True, help="Exit with status 1 unless every file comes out the same.")
+def reproduce_command(results: str, check: bool) -> None:
+    """Re-run the study recorded in RESULTS/manifest.json and compare the results file by file."""
+    from framing.study import reproduce
+
+    found = reproduce(results)
+    click.echo(found.describe())
+    if check and not found.ok:
+        click.echo(f"framing: {found.failure()}", err=True)
+        sys.exit(1)
