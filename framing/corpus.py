@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-
+from framing.lexicon import safe_yaml
 from framing.types import METADATA_FIELDS, Article, FramingError
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
 METADATA_FILE = "metadata.csv"
-MAX_BYTES = 20_000_000
+MAX_CHARS = 200_000  # about 30,000 words, several times the longest news feature; scored in about a minute
+MAX_BYTES = 10_000_000  # larger files are refused unread (HTML pages carry much markup around their text)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+_UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n[\w-]+[ \t]*:")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def error_row(article: str, path: Path | str, stage: str, reason: str) -> dict[str, str]:
@@ -51,15 +55,17 @@ def _unique(articles: list[Article], errors: list[dict[str, str]]) -> tuple[list
         if len(group) == 1:
             kept.append(group[0])
         else:
-            paths = ", ".join(a.source_path for a in group)
-            errors.extend(error_row(article_id, a.source_path, "read", f"duplicate id '{article_id}' (also in {paths})") for a in group)
+            for a in group:
+                others = ", ".join(b.source_path for b in group if b is not a)
+                errors.append(error_row(article_id, a.source_path, "read", f"duplicate id '{article_id}' (also in {others}); rename one"))
     return kept, sorted(errors, key=lambda e: (e["article"], e["path"]))
 
 
 def _read_folder(folder: Path) -> tuple[list[Article], list[dict[str, str]]]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
-                   and not p.name.upper().startswith("README"))
-    tables = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and p.name != METADATA_FILE)
+    """Articles of the folder itself (not subfolders); hidden files and READMEs are not articles."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = [p for p in found if p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES and not p.name.upper().startswith("README")]
+    tables = [p for p in found if p.suffix.lower() in TABLE_SUFFIXES and p.name != METADATA_FILE]
     articles, errors = [], []
     for file in files:
         article, error = _read_file(file)
@@ -68,7 +74,10 @@ def _read_folder(folder: Path) -> tuple[list[Article], list[dict[str, str]]]:
         if error:
             errors.append(error)
     for table in tables:
-        more, more_errors = _read_table(table)
+        try:
+            more, more_errors = _read_table(table)
+        except FramingError as err:  # one bad table must not stop the rest of the folder
+            more, more_errors = [], [error_row("", table, "read", str(err).removeprefix(f"{table}: "))]
         articles.extend(more)
         errors.extend(more_errors)
     if (folder / METADATA_FILE).exists():
@@ -78,20 +87,36 @@ def _read_folder(folder: Path) -> tuple[list[Article], list[dict[str, str]]]:
     return articles, errors
 
 
-def decode(data: bytes, path: Path | str) -> tuple[str, str]:
-    """Decode bytes as UTF-8, else Windows-1252, else Latin-1; return the text and a note."""
-    if not data.strip():
-        raise ValueError("empty file")
-    if b"\x00" in data[:8192]:
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode UTF-8 (or UTF-16 with a BOM), else Windows-1252 or Latin-1; return the text and a note."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, note = data.decode("utf-16", errors="replace"), "decoded as UTF-16 (not UTF-8)"
+    elif b"\x00" in data:
         raise ValueError("binary file (NUL bytes), not text")
+    else:
+        text, note = _decode_8bit(data)
+    if not text.strip():
+        raise ValueError("empty file")
+    if len(_CONTROLS.findall(text)) > 0.05 * len(text):
+        raise ValueError("binary file (mostly control characters), not text")
+    return text, note
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "decoded as Windows-1252 (not UTF-8)"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "decoded as Latin-1 (not UTF-8)"
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if sum(ord(c) > 127 for c in text) - text.count("\ufffd") > bad:  # mostly valid UTF-8, a few stray bytes
+        return text, f"not valid UTF-8: {bad} undecodable byte sequence(s) replaced by U+FFFD"
+    if any(0x80 <= b <= 0x9f for b in data):
+        try:
+            return data.decode("cp1252"), "not UTF-8: decoded as Windows-1252"
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1"), "not UTF-8: decoded as Latin-1 (ISO-8859-1)"
 
 
 def _read_file(path: Path) -> tuple[Article | None, dict[str, str] | None]:
@@ -99,33 +124,42 @@ def _read_file(path: Path) -> tuple[Article | None, dict[str, str] | None]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ValueError(f"file of {size / 1e6:.0f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB limit for one article")
-        raw, note = decode(path.read_bytes(), path)
+            raise ValueError(f"too large: {size / 1e6:.1f} MB (files over {MAX_BYTES / 1e6:.0f} MB are not read); split it into articles")
+        raw, note = decode(path.read_bytes())
         if path.suffix.lower() in HTML_SUFFIXES:
             text, meta = _html(raw)
         else:
             text, meta = split_front_matter(raw)
         if not text.strip():
             raise ValueError("no article text (empty after front matter or extraction)")
-    except (ValueError, OSError) as err:
+        if len(text) > MAX_CHARS:
+            raise ValueError(_too_large(len(text)))
+    except ValueError as err:
         return None, error_row(article_id, path, "read", str(err))
+    except OSError as err:
+        return None, error_row(article_id, path, "read", f"cannot read the file ({err.strerror or err})")
     return Article(article_id, text, meta, str(path), [note] if note else []), None
+
+
+def _too_large(n_chars: int) -> str:
+    return f"too large: {n_chars:,} characters (the limit for one article is {MAX_CHARS:,}); split it into articles"
 
 
 def split_front_matter(raw: str) -> tuple[str, dict[str, Any]]:
     """YAML front matter between '---' lines; the text is everything after it, unchanged."""
     match = _FRONT_MATTER.match(raw)
     if not match:
+        if _UNCLOSED_FRONT_MATTER.match(raw):
+            raise ValueError("front matter opened by '---' on line 1 is never closed by a '---' line")
         return raw, {}
     try:
-        meta = frontmatter.YAMLHandler().load(match.group(1))
-    except Exception as err:  # yaml raises several types; any of them means malformed front matter
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ValueError(f"malformed YAML front matter ({first})") from None
+        meta = safe_yaml(match.group(1), first_line=2)
+    except ValueError as err:
+        raise ValueError(f"front matter: {err}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ValueError("front matter is not a mapping of keys to values")
+        raise ValueError("front matter: expected 'key: value' lines, got a YAML " + type(meta).__name__)
     return raw[match.end():], {str(k): _plain(v) for k, v in meta.items()}
 
 
@@ -137,8 +171,9 @@ def _plain(value: Any) -> Any:
 def _html(raw: str) -> tuple[str, dict[str, Any]]:
     import trafilatura
 
-    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
-    if not document or not document.get("text"):
+    extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    document = extracted.as_dict() if extracted is not None else {}
+    if not document.get("text"):
         raise ValueError("no main text found in the HTML page")
     meta = {"outlet": document.get("sitename") or document.get("hostname"), "date": document.get("date"),
             "title": document.get("title"), "url": document.get("url"), "author": document.get("author")}
@@ -150,9 +185,9 @@ def _apply_metadata(path: Path, articles: list[Article], stems: dict[str, str]) 
     errors = []
     by_id = {a.id: a for a in articles}
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (UnicodeDecodeError, csv.Error) as err:
+        text, note = decode(path.read_bytes())
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except (ValueError, csv.Error, OSError) as err:
         return [error_row("", path, "metadata", f"unreadable metadata.csv ({err})")]
     if rows and "id" not in rows[0] and "file" not in rows[0]:
         return [error_row("", path, "metadata", "metadata.csv needs an 'id' or a 'file' column")]
@@ -168,6 +203,8 @@ def _apply_metadata(path: Path, articles: list[Article], stems: dict[str, str]) 
         else:
             seen.add(key)
             article = by_id[key]
+            if note:
+                article.notes.append(f"metadata.csv {note}")
             for column, value in row.items():
                 if column in ("id", "file") or value in (None, ""):
                     continue
@@ -180,36 +217,48 @@ def _read_table(path: Path) -> tuple[list[Article], list[dict[str, str]]]:
 
     try:
         if path.suffix.lower() == ".jsonl":
-            records = []
-            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as err:
-                        raise ValueError(f"line {n} is not valid JSON ({err.msg})") from None
-            frame = pd.DataFrame.from_records(records)
+            rows = _jsonl(path)  # not through pandas, whose Arrow strings refuse lone surrogates
         elif path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict(orient="records")
         else:
-            frame = pd.read_parquet(path)
+            rows = pd.read_parquet(path).to_dict(orient="records")
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise FramingError(f"{path}: unreadable table ({err})") from None
-    missing = [c for c in ("id", "text") if c not in frame.columns]
+    missing = [c for c in ("id", "text") if not any(c in row for row in rows)]
     if missing:
         raise FramingError(f"{path}: the table needs columns 'id' and 'text' (missing: {', '.join(missing)})")
     articles, errors = [], []
-    for n, row in enumerate(frame.to_dict(orient="records"), 1):
+    for n, row in enumerate(rows, 1):
         article_id = str(row.pop("id") if row.get("id") is not None else "").strip()
-        text = row.pop("text")
+        text = row.pop("text", None)
         where = f"{path} row {n}"
         if not article_id:
             errors.append(error_row("", where, "read", "row without an id"))
         elif not isinstance(text, str) or not text.strip():
             errors.append(error_row(article_id, where, "read", "empty or missing text"))
+        elif len(text) > MAX_CHARS:
+            errors.append(error_row(article_id, where, "read", _too_large(len(text))))
         else:
             meta = {k: _plain(v) for k, v in row.items() if v is not None and v == v and v != ""}
-            articles.append(Article(article_id, text, meta, where))
+            meta = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in meta.items()}
+            lone = len(_SURROGATE.findall(text))
+            notes = [f"{lone} lone surrogate(s) replaced by U+FFFD"] if lone else []
+            articles.append(Article(article_id, _SURROGATE.sub("\ufffd", text), meta, where, notes))
     return articles, errors
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"line {n} is not valid JSON ({err.msg})") from None
+            if not isinstance(record, dict):
+                raise ValueError(f"line {n} is not a JSON object with 'id' and 'text'")
+            records.append(record)
+    return records
 
 
 def metadata_row(article: Article) -> dict[str, Any]:

@@ -80,13 +80,27 @@ def load_lexicon(path: str | Path) -> Lexicon:
     return lexicon
 
 
-def _load_yaml(path: Path) -> Lexicon:
+def safe_yaml(text: str, first_line: int = 1) -> Any:
+    """Plain YAML data only (no tags that build objects); a ValueError names the line and the problem."""
     try:
-        data = yaml.safe_load(_read_text(path))
+        return yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "YAML"
-        raise _fail(path, where, f"malformed YAML ({getattr(err, 'problem', err)})") from None
+        where = f"line {mark.line + first_line}: " if mark else ""
+        problem = str(getattr(err, "problem", None) or err).splitlines()[0]
+        tag = re.search(r"constructor for the tag '([^']+)'", problem)
+        if tag:
+            name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise ValueError(f"{where}malformed YAML: tag '{name}' is not allowed; only plain values, lists and mappings (remove the tag)") from None
+        hint = "; put the value in quotes" if "mapping values are not allowed" in problem else ""
+        raise ValueError(f"{where}malformed YAML ({problem}{hint})") from None
+
+
+def _load_yaml(path: Path) -> Lexicon:
+    try:
+        data = safe_yaml(_read_text(path))
+    except ValueError as err:
+        raise FramingError(f"{path}: {err}") from None
     if not isinstance(data, dict) or not data:
         raise _fail(path, "top level", "expected a mapping of categories to lists of entries")
     if "categories" in data:  # framing's own format, with provenance
@@ -188,6 +202,11 @@ def check_frame_lexicon(lexicon: Lexicon) -> None:
     if unknown:
         raise _fail(lexicon.path, f"category '{unknown[0]}'",
                     f"unknown frame; frame lexicon categories must be among {', '.join(FRAMES)}")
+    decision = lexicon.settings.get("decision", {})
+    if not isinstance(decision, dict) or any(key not in ("min_hits", "min_per_1k") or isinstance(value, bool)
+                                             or not isinstance(value, (int, float)) or value < 0
+                                             for key, value in decision.items()):
+        raise _fail(lexicon.path, "key 'decision'", "expected 'min_hits' and 'min_per_1k', numbers of 0 or more")
 
 
 def default_path(name: str) -> Path:

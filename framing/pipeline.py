@@ -18,8 +18,8 @@ from framing.lexicon import (BoilerplateRules, Lexicon, LexiconMatcher, check_fr
                              load_boilerplate, load_lexicon)
 from framing.nlp import DEFAULT_MODEL, load_pipeline, model_id
 from framing.scoring import article_row, sentence_rows, term_rows
-from framing.text import Region, excluded_regions, mask, normalise, quotations
-from framing.types import Article, Span
+from framing.text import Region, check_scorable, excluded_regions, mask, normalise, quotations
+from framing.types import Article, FramingError, Span
 
 
 @dataclass
@@ -114,6 +114,7 @@ class ArticleResult:
 def prepare(article: Article, res: Resources) -> Prepared:
     """Excluded regions and quotations on the text as read; the masked, normalised text to parse."""
     excluded = excluded_regions(article.text, res.boilerplate)
+    check_scorable(article.text, excluded)
     quotes = quotations(article.text, excluded)
     return Prepared(article, excluded, quotes, mask(normalise(article.text), excluded))
 
@@ -165,6 +166,8 @@ def score_articles(articles: Iterable[Article], res: Resources, batch_size: int 
 
 def _reason(err: Exception) -> str:
     message = str(err).splitlines()[0] if str(err) else ""
+    if isinstance(err, FramingError):
+        return message
     return f"{type(err).__name__}: {message}" if message else type(err).__name__
 
 

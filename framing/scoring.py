@@ -54,6 +54,7 @@ def article_row(article: Article, doc: Doc, spans: list[Span], excluded: list[Re
     row["n_quotes"] = sum(1 for s in spans if s.layer == "quote")
     row["excluded_chars"] = sum(r.end - r.start for r in excluded)
     row["excluded"] = ";".join(sorted({r.label for r in excluded}))
+    row["input_notes"] = "; ".join(article.notes)
     row["url"] = meta["url"]
     row.update({k: v for k, v in meta.items() if k not in row and k not in ("outlet", "date", "title", "url")})
     return row

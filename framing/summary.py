@@ -32,4 +32,8 @@ def score_summary(run: ScoreRun) -> str:
         lines.append(f"error: {error['path']}: {error['stage']}: {error['reason']}")
     if len(run.errors) > 10:
         lines.append(f"... and {len(run.errors) - 10} more in {run.out_dir}/errors.csv")
+    notes = [f"note: {article}: {note}" for article, note in zip(table["id"], table.get("input_notes", [])) if note]
+    lines.extend(notes[:10])
+    if len(notes) > 10:
+        lines.append(f"... and {len(notes) - 10} more in the input_notes column of {run.out_dir}/articles.csv")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from framing.lexicon import BoilerplateRules
+from framing.types import FramingError
 
 # Every replacement maps one code point to one code point, so offsets never move.
 _CHAR_MAP = {
@@ -16,6 +17,7 @@ _CHAR_MAP = {
     "\u0085": "\n", "\x0b": "\n", "\x0c": "\n", "\u200b": " ", "\ufeff": " ",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSLATION = str.maketrans(_CHAR_MAP)
 
 OPENING_QUOTES = {"«": "»", "“": "”", "„": "”"}
@@ -65,10 +67,27 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_MARKUP_BLOCK = re.compile(r"<(script|style|noscript|template|svg)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAGS = ("a abbr article aside audio b blockquote body br button canvas code dd div dl dt em embed figcaption figure "
+         "footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input label li link main meta nav noscript "
+         "object ol option p picture pre script section select small source span strong style sub sup svg table "
+         "tbody td template textarea tfoot th thead title tr u ul video").split()
+_MARKUP_TAG = re.compile(r"</?(?:%s)\b(?:\s[^<>]*)?/?>|<!DOCTYPE[^<>]*>" % "|".join(_TAGS), re.IGNORECASE)
+
+
+def markup_regions(text: str) -> list[Region]:
+    """HTML left in a text file: script, style and comment blocks, and tags of common elements."""
+    blocks = [Region(m.start(), m.end(), "markup") for m in _MARKUP_BLOCK.finditer(text)]
+    tags = [Region(m.start(), m.end(), "markup") for m in _MARKUP_TAG.finditer(text)]
+    return _union(blocks + tags)
+
+
 def excluded_regions(text: str, rules: BoilerplateRules, detect_language: bool = True) -> list[Region]:
-    """Site chrome, teasers, bylines, credits, markers, duplicated and non-French lines."""
-    regions: list[Region] = []
+    """Site chrome, teasers, bylines, credits, markers, markup, duplicated and non-French lines."""
+    markup = markup_regions(text) if "<" in text else []
+    regions: list[Region] = list(markup)
     seen_lines: set[str] = set()
+    first = 0  # the first markup region that may reach the current line
     for line_start, line_end in _lines(text):
         start, end = _strip(text, line_start, line_end)
         if start == end:
@@ -78,6 +97,12 @@ def excluded_regions(text: str, rules: BoilerplateRules, detect_language: bool =
                         for reason, pattern in rules.patterns for m in pattern.finditer(line)]
         line_regions = [r for r in line_regions if r.end > r.start]
         regions.extend(line_regions)
+        while first < len(markup) and markup[first].end <= start:
+            first += 1
+        for region in markup[first:]:
+            if region.start >= end:
+                break
+            line_regions.append(Region(max(region.start, start), min(region.end, end), "markup"))
         covered = sum(r.end - r.start for r in _union(line_regions))
         if covered >= len(line):
             continue
@@ -91,6 +116,9 @@ def excluded_regions(text: str, rules: BoilerplateRules, detect_language: bool =
     return _union(regions, keep_labels=True)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý«\"“@#])")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _FRENCH_WORDS = frozenset("le la les de des du et est un une au aux en dans pour par sur avec qui que ne pas son sa ses ce cette il elle ils nous vous".split())
@@ -108,9 +136,15 @@ def _non_french(text: str, start: int, end: int, taken: list[Region], rules: Boi
         if any(r.start <= s and e <= r.end for r in taken):
             continue
         chunk = text[s:e]
-        if len(_WORD.findall(chunk)) < rules.language_min_words:
+        if _NON_LATIN.search(chunk):  # counted only when a letter of another script is present
+            letters = len(_LETTER.findall(chunk))
+            if letters >= 10 and len(_LATIN.findall(chunk)) < letters / 2:
+                found.append(Region(s, e, "non_french", "und"))  # mostly another script than Latin
+                continue
+        words = _WORD.findall(chunk)
+        if len(words) < rules.language_min_words:
             continue
-        words = [w.lower() for w in _WORD.findall(chunk)]
+        words = [w.lower() for w in words]
         if sum(w in _FRENCH_WORDS for w in words) >= max(1, sum(w in _ENGLISH_WORDS for w in words)):
             continue  # French function words outweigh English ones: names and loanwords, not a foreign line
         language, french = _language(chunk)
@@ -130,7 +164,7 @@ def _detector():
 
 def _language(chunk: str) -> tuple[str, float]:
     """The most likely language (ISO 639-1) of a chunk and the confidence that it is French."""
-    values = _detector().compute_language_confidence_values(chunk)
+    values = _detector().compute_language_confidence_values(_SURROGATE.sub(" ", chunk))  # lingua wants valid UTF-8
     french = next((v.value for v in values if v.language.iso_code_639_1.name == "FR"), 0.0)
     return values[0].language.iso_code_639_1.name.lower(), french
 
@@ -155,7 +189,9 @@ def quotations(text: str, excluded: list[Region]) -> list[Region]:
     A quotation left open closes at the end of its line: French typography reopens quotation
     marks at each paragraph, so an unclosed one never runs on into the next.
     """
-    skip = [(r.start, r.end) for r in excluded]
+    skip = bytearray(len(text))
+    for region in excluded:
+        skip[region.start:region.end] = b"\x01" * (region.end - region.start)
     found: list[Region] = []
     stack: list[tuple[int, str]] = []
     straight_open: int | None = None
@@ -170,7 +206,7 @@ def quotations(text: str, excluded: list[Region]) -> list[Region]:
     for i, ch in enumerate(text):
         if ch == "\n":
             close_all(i)
-        elif any(s <= i < e for s, e in skip):
+        elif skip[i]:
             continue
         elif ch in OPENING_QUOTES:
             stack.append((i, OPENING_QUOTES[ch]))
@@ -185,6 +221,30 @@ def quotations(text: str, excluded: list[Region]) -> list[Region]:
                 straight_open = None
     close_all(len(text))
     return sorted((q for q in found if q.end - q.start > 1), key=lambda r: (r.start, -r.end))
+
+
+class Unscorable(FramingError):
+    """An article with nothing to score; its message is the reason written to errors.csv."""
+
+
+def check_scorable(text: str, excluded: list[Region], min_foreign: float = 0.8) -> None:
+    """Raise Unscorable when the text has no letters, is not in French, or is excluded entirely."""
+    letters = len(_LETTER.findall(text))
+    if not letters:
+        raise Unscorable("no words: the text has no letters")
+    covered = _union(excluded)
+    kept = letters - sum(len(_LETTER.findall(text, r.start, r.end)) for r in covered)
+    foreign: dict[str, int] = {}
+    for region in excluded:
+        if region.label == "non_french":
+            foreign[region.language] = foreign.get(region.language, 0) + len(_LETTER.findall(text, region.start, region.end))
+    if foreign and sum(foreign.values()) >= min_foreign * (kept + sum(foreign.values())):
+        language = max(sorted(foreign), key=foreign.get)
+        detected = "a non-Latin script" if language == "und" else f"'{language}'"
+        raise Unscorable(f"not in French (detected {detected}); the whole article is left out")
+    if kept == 0:
+        reasons = ", ".join(sorted({r.label for r in excluded}))
+        raise Unscorable(f"nothing to score: every line is excluded ({reasons})")
 
 
 def inside(position: int, regions: list[Region]) -> bool:
