@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from framing.cli import main
-from framing.output import STAGING_PREFIX, staged
+from framing.output import STAGING_PREFIX, remove_stale_staging, staged
 
 FRENCH = ("Le conseil d'administration d'OpenAI a licencié son PDG vendredi, selon plusieurs sources proches du dossier. "
           "Les salariés pourraient démissionner en masse, a estimé un analyste.\n"
@@ -44,6 +44,7 @@ def messy_corpus(folder: Path) -> Path:
     write(folder, "chrome.txt", "Menu\nPartager\nNewsletter\nLire aussi : le conseil d'OpenAI licencie son PDG\n"
                                 "https://example.com/article\n")
     write(folder, "english.txt", ENGLISH + "Sam Altman\n")
+    write(folder, "russian.txt", "Совет директоров OpenAI уволил Сэма Альтмана в пятницу.\nСотрудники угрожают уйти.\n")
     write(folder, "badfm.md", "---\ntitle: Le PDG : licencié\noutlet: X\n---\n" + FRENCH)
     write(folder, "unclosed.md", "---\ntitle: Un titre\n" + FRENCH)
     write(folder, "unsafe.md", f"---\ntitle: !!python/object/apply:os.system ['touch {folder}/pwned']\n---\n" + FRENCH)
@@ -87,6 +88,7 @@ def test_every_good_article_is_scored_and_the_status_says_something_failed(messy
     ("huge", "read", "too large"),
     ("chrome", "prepare", "every line is excluded"),
     ("english", "prepare", "not in French (detected 'en')"),
+    ("russian", "prepare", "not in French (detected a non-Latin script)"),
     ("badfm", "read", "front matter: line 2: malformed YAML"),
     ("unclosed", "read", "never closed"),
     ("unsafe", "read", "tag '!!python/object/apply:os.system' is not allowed"),
@@ -213,11 +215,26 @@ def test_an_unknown_compare_column_lists_the_choices(scored_corpus, tmp_path):
     one_line_error(["compare", str(scored_corpus), "--by", "country", "--out", str(tmp_path)], "--by country", "outlet")
 
 
+@pytest.mark.parametrize("study, expected", [
+    ('corpus = "corpus"\nmodle = "fr_core_news_md"\n', ["unknown key 'modle'", "allowed keys"]),
+    ('corpus = "corpus\n', ["not valid TOML", "line 1"]),
+    ('corpus = "corpus"\n[lexicons]\nframes = "evil.yaml"\n', ["evil.yaml: line 1", "tag '!!python/object/apply:os.system'"]),
+])
+def test_a_bad_study_file_is_one_line_and_runs_no_code(tmp_path, corpus_dir, study, expected):
+    (tmp_path / "corpus").symlink_to(corpus_dir)
+    (tmp_path / "evil.yaml").write_text(f"drama: !!python/object/apply:os.system ['touch {tmp_path}/pwned']\n")
+    (tmp_path / "study.toml").write_text(study, encoding="utf-8")
+    one_line_error(["run", str(tmp_path / "study.toml")], *expected)
+    assert not (tmp_path / "pwned").exists()
+
+
 # --- Interrupted runs leave the previous results whole -------------------------------------------------
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The bytes of every result file, outside staging folders (checked apart)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).parts[0].startswith(STAGING_PREFIX)}
 
 
 @pytest.fixture
@@ -327,4 +344,7 @@ def test_sigint_and_sigkill_of_a_real_run_keep_the_previous_results(previous, tm
         log.seek(0)
         assert "Traceback" not in log.read()
     assert snapshot(out) == before
-    assert not list(out.glob(f"{STAGING_PREFIX}*"))
+    interrupted = runs[signal.SIGINT][0].pid
+    assert not list(out.glob(f"{STAGING_PREFIX}{interrupted}-*"))  # Ctrl-C cleans up after itself
+    remove_stale_staging(out)  # what the next run does first: a killed run's staging folder goes
+    assert not list(out.glob(f"{STAGING_PREFIX}*")) and snapshot(out) == before
