@@ -186,7 +186,7 @@ def _apply_metadata(path: Path, articles: list[Article], stems: dict[str, str]) 
     by_id = {a.id: a for a in articles}
     try:
         text, note = decode(path.read_bytes())
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
     except (ValueError, csv.Error, OSError) as err:
         return [error_row("", path, "metadata", f"unreadable metadata.csv ({err})")]
     if rows and "id" not in rows[0] and "file" not in rows[0]:
@@ -219,7 +219,9 @@ def _read_table(path: Path) -> tuple[list[Article], list[dict[str, str]]]:
         if path.suffix.lower() == ".jsonl":
             rows = _jsonl(path)  # not through pandas, whose Arrow strings refuse lone surrogates
         elif path.suffix.lower() == ".csv":
-            rows = pd.read_csv(path, dtype=str, keep_default_na=False).to_dict(orient="records")
+            with path.open(encoding="utf-8-sig") as handle:
+                sep = delimiter(handle.readline())
+            rows = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False).to_dict(orient="records")
         else:
             rows = pd.read_parquet(path).to_dict(orient="records")
     except (ValueError, OSError, UnicodeDecodeError) as err:
@@ -245,6 +247,12 @@ def _read_table(path: Path) -> tuple[list[Article], list[dict[str, str]]]:
             notes = [f"{lone} lone surrogate(s) replaced by U+FFFD"] if lone else []
             articles.append(Article(article_id, _SURROGATE.sub("\ufffd", text), meta, where, notes))
     return articles, errors
+
+
+def delimiter(text: str) -> str:
+    """The delimiter of a CSV file from its header line: ',' or, as French spreadsheets write, ';' or a tab."""
+    header = text.split("\n", 1)[0]
+    return max([",", ";", "\t"], key=header.count)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:

@@ -153,3 +153,14 @@ def test_an_article_over_the_size_limit_is_refused(tmp_path):
     path.write_text(json.dumps({"id": "long", "text": "mot " * (MAX_CHARS // 4 + 1)}) + "\n", encoding="utf-8")
     articles, [error] = read_corpus(path)
     assert articles == [] and error["reason"].startswith("too large:") and f"{MAX_CHARS:,}" in error["reason"]
+
+
+def test_semicolon_csv_from_a_french_spreadsheet(tmp_path):
+    csv = "id;outlet;titre\r\na;Libération;Un choc, vraiment\r\n".encode("cp1252")
+    [article], errors = read_corpus(folder(tmp_path, {"a.txt": TEXT, "metadata.csv": csv}))
+    assert errors == [] and article.meta == {"outlet": "Libération", "titre": "Un choc, vraiment"}
+    assert article.notes == ["metadata.csv not UTF-8: decoded as Latin-1 (ISO-8859-1)"]
+    table = tmp_path / "t.csv"
+    table.write_text("id;text;outlet\nx;Le conseil, réuni vendredi, a tranché.;Le Monde\n", encoding="utf-8")
+    [row], _ = read_corpus(table)
+    assert (row.id, row.text, row.meta) == ("x", "Le conseil, réuni vendredi, a tranché.", {"outlet": "Le Monde"})
