@@ -91,16 +91,16 @@ def _reporting_verbs(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> lis
     found = []
     for verb in doc:
         lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "AUX") or lemma not in lex.reporting_verbs | lex.cognition_verbs:
+        if verb.pos_ not in ("VERB", "AUX") or not (lemma in lex.reporting_verbs | lex.cognition_verbs or _is_reporting(verb, lex)):
             continue
         forms = set(verb.morph.get("VerbForm"))
         if "Inf" in forms or "Ger" in forms or ("Part" in forms and "Pres" in verb.morph.get("Tense")):
             continue
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass", "expl:subj")), None)
+        subject = _subject(verb)
         if subject is None or subject.lower_.lstrip("-") in _AUTHOR or _in_quote(verb, quotes):
             continue
         comme = _comme(verb)
-        inverted = subject.i > verb.i
+        inverted = subject.i > min([verb.i] + [c.i for c in verb.children if c.dep_.startswith("aux")])  # 'a-t-il déclaré'
         if not (_reports_content(verb, lemma in lex.cognition_verbs) or inverted or comme is not None
                 or _near_quote(verb, quotes) or _colon_quote(verb, quotes)):
             continue
@@ -181,8 +181,8 @@ def _after(doc: Doc, position: int, limit: int = 10) -> list[Token]:
 
 def _typed(doc: Doc, item: Found, lex: SourceLexicons) -> bool:
     """Drop reporting verbs whose subject is no source at all ('les montagnes russes ont révélé')."""
-    if item.form == "according_to":
-        return True
+    if item.form == "according_to" and not item.cue.startswith("cit"):
+        return True  # 'citant X' / 'qui cite X' credits a source only when X is one ('citant un manque de confiance' is not)
     root = item.source.root
     if root.lower_.lstrip("-") in {*_PERSONAL, "qui"}:
         return True
@@ -192,6 +192,22 @@ def _typed(doc: Doc, item: Found, lex: SourceLexicons) -> bool:
 def _comme(verb: Token) -> Token | None:
     """'comme le rapporte Axios': 'comme' as marker of the reporting verb."""
     return next((c for c in verb.children if c.lower_ == "comme" and c.i < verb.i), None)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject, past the euphonic '-t' ('a-t-il déclaré'); a coordinated verb's is its head's
+    ('a expulsé Altman et a déclaré'); after an incise comma, an inverted subject parsed as object
+    ('..., a rapporté Bloomberg.')."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and c.lower_ not in ("-t", "t")), None)
+    if subject is None and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+    first = min([verb.i] + [c.i for c in verb.children if c.dep_.startswith("aux")])
+    if subject is None and first > 0 and verb.doc[first - 1].text in (",", "»", '"', "”"):
+        obj = next((c for c in verb.children if c.dep_ == "obj" and c.i > verb.i and c.pos_ in ("PROPN", "NOUN", "X")), None)
+        after = verb.doc[obj.right_edge.i + 1] if obj is not None and obj.right_edge.i + 1 < len(verb.doc) else None
+        if obj is not None and (after is None or after.is_punct):
+            subject = obj
+    return subject
 
 
 def _reports_content(verb: Token, cognition: bool) -> bool:
@@ -204,7 +220,14 @@ def _reports_content(verb: Token, cognition: bool) -> bool:
     if cognition:
         return False
     following = [t for t in verb.doc[verb.i + 1: verb.i + 6] if not t.is_space]
-    return any(t.text == ":" for t in following[:4])
+    if any(t.text == ":" for t in following[:4]):
+        return True
+    for token in verb.doc[verb.i + 1:min(verb.i + 12, verb.sent.end)]:  # 'a déclaré dans un tweet qu'...' misparsed
+        if token.lower_ in ("que", "qu'"):
+            return True
+        if token.pos_ in ("VERB", "AUX") or token.is_punct or (token.dep_ == "obj" and token.head.i == verb.i):
+            return False
+    return False
 
 
 def _in_quote(token: Token, quotes: list[Region]) -> bool:

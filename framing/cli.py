@@ -151,15 +151,16 @@ def evaluate_command(gold: str, preds: tuple[str, ...], texts: str | None, out: 
 
 @main.command("train")
 @click.argument("annotations", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--texts", type=click.Path(), default=None, help="Texts of .jsonl annotations [default: corpus/].")
+@click.option("--texts", multiple=True, type=click.Path(exists=True),
+              help="Texts of .jsonl annotations (repeatable; corpus/ is always searched last).")
 @click.option("--out", type=click.Path(file_okay=False), default="models", show_default=True,
               help="Folder for framing.skops and the model card.")
 @click.option("--random-state", type=int, default=0, show_default=True, help="Seed of the estimators.")
-def train_command(annotations: tuple[str, ...], texts: str | None, out: str, random_state: int) -> None:
+def train_command(annotations: tuple[str, ...], texts: tuple[str, ...], out: str, random_state: int) -> None:
     """Train the sentence frame and hedge classifiers on gold .jsonl and/or hand-coded .csv ANNOTATIONS."""
     from framing.models import train_command as train
 
-    path, card = train(list(annotations), texts, out, random_state)
+    path, card = train(list(annotations), list(texts), out, random_state)
     click.echo(f"Model written to {path} ({card['training_data']['sentences']} sentences); model card beside it")
 
 

@@ -51,15 +51,19 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_texts(gold: dict[str, dict[str, Any]], gold_path: str | Path, texts: str | Path | None = None) -> dict[str, str]:
-    """The article texts of the gold set (from corpus/ or `texts`), each checked against text_sha256."""
+def load_texts(gold: dict[str, dict[str, Any]], gold_path: str | Path,
+               texts: str | Path | list[str | Path] | None = None) -> dict[str, str]:
+    """The article texts of the gold set (from corpus/ or `texts`, one path or several), each checked against text_sha256."""
     from framing.corpus import read_corpus
 
-    source = Path(texts) if texts else Path("corpus")
-    if not source.exists():
-        raise FramingError(f"{gold_path}: texts not found at {source}; give them with --texts PATH")
-    articles, _ = read_corpus(source)
-    found = {a.id: a.text for a in articles if a.id in gold}
+    sources = [Path(t) for t in (texts if isinstance(texts, (list, tuple)) else [texts])] if texts else [Path("corpus")]
+    found: dict[str, str] = {}
+    for source in sources:
+        if not source.exists():
+            raise FramingError(f"{gold_path}: texts not found at {source}; give them with --texts PATH")
+        articles, _ = read_corpus(source)
+        found.update({a.id: a.text for a in articles if a.id in gold and a.id not in found})
+    source = ", ".join(str(s) for s in sources)
     missing = sorted(set(gold) - set(found))
     if missing:
         raise FramingError(f"{gold_path}: {len(missing)} articles ({', '.join(missing[:3])}...) are not in {source}; "

@@ -34,12 +34,12 @@ def is_conditional(token: Token) -> bool:
     """
     if token.pos_ not in ("VERB", "AUX"):
         return False
+    match = _CONDITIONAL_ENDING.match(token.lower_)
+    if not match:  # every conditional ends in -rais/-rait/-rions/-riez/-raient, whatever the tagger says ('font', 'put')
+        return False
     if "Cnd" in token.morph.get("Mood"):
         return True
     if set(token.morph.get("VerbForm")) & {"Inf", "Part", "Ger"}:
-        return False
-    match = _CONDITIONAL_ENDING.match(token.lower_)
-    if not match:
         return False
     stem, lemma = match.group(1), token.lemma_.lower()
     if lemma in _IRREGULAR_STEMS:
@@ -78,6 +78,11 @@ def _hypothetical(verb: Token, markers: frozenset[str]) -> bool:
     return any(t.lower_ in markers and t.pos_ == "SCONJ" for t in verb.sent)
 
 
+def _anaphoric(doc: Doc, start: int, category: str) -> bool:
+    """'ces rumeurs', 'cette spéculation': an epistemic noun that refers back presents no uncertain claim."""
+    return category == "epistemic" and start > 0 and doc[start - 1].lower_ in ("ces", "cette", "ce", "cet")
+
+
 def _cue_end(token: Token) -> int:
     """An auxiliary's cue runs to the verb or adjective it supports: 'aurait été furieux'."""
     head = token.head
@@ -93,6 +98,8 @@ def hedge_spans(article: Article, doc: Doc, matcher: LexiconMatcher, rules: Hedg
     taken: set[int] = set()
     for match in matcher(doc):
         start, end = doc[match.start].idx, doc[match.end - 1].idx + len(doc[match.end - 1].text)
+        if _anaphoric(doc, match.start, match.category):
+            continue
         spans.append(make_span(article, "hedge", match.entry, start, end, category=match.category,
                                in_quote=inside(start, quotes)))
         taken.update(range(match.start, match.end))
@@ -102,6 +109,8 @@ def hedge_spans(article: Article, doc: Doc, matcher: LexiconMatcher, rules: Hedg
         lemma = token.lemma_.lower()
         if lemma in rules.not_hedge or _hypothetical(token, rules.hypothetical_markers) or _future_in_past(token):
             continue
+        if token.dep_.startswith("aux") and token.head.lemma_ == "devoir" and token.head.i > token.i:
+            continue  # 'aurait dû': counterfactual obligation ('should have'), not a hedge
         category = "modal_verb" if lemma in rules.modal_verbs else "conditional"
         spans.append(make_span(article, "hedge", token.lower_, token.idx, _cue_end(token), category=category,
                                in_quote=inside(token.idx, quotes)))

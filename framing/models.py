@@ -24,6 +24,10 @@ DEFAULT_MODEL_FILE = MODEL_DIR / "framing.skops"
 LABELS = FRAMES + ("hedged",)
 MIN_ARTICLE_SENTENCES = 2  # ml/combined: a frame is present in an article with at least 2 sentences carrying it
 MORPH_KEYS = ("Mood", "Tense", "VerbForm")
+FEATURE_GROUPS = ("lemma", "bigram", "morph", "ending", "vector", "lexicon", "question")
+# Chosen by grouped cross-validation on corpus.jsonl + devcorpus_train.jsonl (docs/validation.md): with a
+# few hundred sentences, lemma n-grams and word vectors overfit; all groups stay available as a parameter.
+DEFAULT_GROUPS = ("morph", "ending", "lexicon", "question")
 # The only types a model file may contain; skops refuses anything else.
 TRUSTED_TYPES = [
     "framing.models.FrameClassifier",
@@ -90,32 +94,51 @@ def sentence_features(doc: Doc, start: int, end: int, spans: Iterable[Span], vec
 
 # --- estimators --------------------------------------------------------------------------------
 
+def feature_group(name: str) -> str:
+    """The group of a feature name: 'lemma=conseil' -> lemma, 'v12' -> vector, 'hit=drama' -> lexicon."""
+    if name[0] == "v" and name[1:].isdigit():
+        return "vector"
+    prefix = name.split("=")[0]
+    return "lexicon" if prefix in ("hit", "hedge", "hedge_quoted", "attribution") else prefix
+
+
 class FrameClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label sentence frame classifier: one L2 logistic regression per label on feature dicts.
 
-    X is a list of feature dicts (`sentence_features`); y an (n, len(labels)) 0/1 array.
+    X is a list of feature dicts (`sentence_features`); y an (n, len(labels)) 0/1 array. `groups`
+    selects the feature groups used (FEATURE_GROUPS); `vector_weight` scales the word vector.
     """
 
     def __init__(self, labels: tuple[str, ...] = FRAMES, C: float = 1.0, class_weight: str | None = "balanced",
-                 threshold: float = 0.5, vector_weight: float = 1.0, random_state: int = 0):
+                 threshold: float = 0.5, groups: tuple[str, ...] = DEFAULT_GROUPS, vector_weight: float = 1.0,
+                 random_state: int = 0):
         self.labels = labels
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
+        self.groups = groups
         self.vector_weight = vector_weight
         self.random_state = random_state
 
+    def _select(self, X: list[dict[str, float]]) -> list[dict[str, float]]:
+        rows = []
+        for x in X:
+            row = {}
+            for key, value in x.items():
+                group = feature_group(key)
+                if group in self.groups:
+                    row[key] = value * self.vector_weight if group == "vector" else value
+            rows.append(row)
+        return rows
+
     def _matrix(self, X: list[dict[str, float]]):
-        if self.vector_weight == 1.0:
-            return self.vectorizer_.transform(X)
-        rows = [{k: (v * self.vector_weight if k[0] == "v" and k[1:].isdigit() else v) for k, v in x.items()} for x in X]
-        return self.vectorizer_.transform(rows)
+        return self.vectorizer_.transform(self._select(X))
 
     def fit(self, X: list[dict[str, float]], y) -> "FrameClassifier":
         Y = np.asarray(y, dtype=int).reshape(len(X), -1)
         if Y.shape[1] != len(self.labels):
             raise ValueError(f"y has {Y.shape[1]} columns for {len(self.labels)} labels")
-        self.vectorizer_ = DictVectorizer(sparse=True, sort=True).fit(X)
+        self.vectorizer_ = DictVectorizer(sparse=True, sort=True).fit(self._select(X))
         matrix = self._matrix(X)
         self.estimators_: list[Any] = []
         for k in range(Y.shape[1]):
@@ -151,8 +174,9 @@ class HedgeClassifier(FrameClassifier):
     """Hedged-sentence classifier: binary, y is a 0/1 vector; predict_proba has the columns (0, 1)."""
 
     def __init__(self, labels: tuple[str, ...] = ("hedged",), C: float = 1.0, class_weight: str | None = "balanced",
-                 threshold: float = 0.5, vector_weight: float = 1.0, random_state: int = 0):
-        super().__init__(labels, C, class_weight, threshold, vector_weight, random_state)
+                 threshold: float = 0.5, groups: tuple[str, ...] = DEFAULT_GROUPS, vector_weight: float = 1.0,
+                 random_state: int = 0):
+        super().__init__(labels, C, class_weight, threshold, groups, vector_weight, random_state)
 
     def fit(self, X: list[dict[str, float]], y) -> "HedgeClassifier":
         super().fit(X, np.asarray(y, dtype=int).reshape(-1, 1))
@@ -202,7 +226,7 @@ def parse_articles(articles, res):
         yield item.article, doc, analyse(item, doc, res).spans
 
 
-def examples_from_gold(path: Path, texts: str | Path | None, res) -> Examples:
+def examples_from_gold(path: Path, texts: list[str] | str | Path | None, res) -> Examples:
     """One example per gold sentence, its features from the parse of the whole article."""
     from framing.evaluate import load_gold, load_texts
     from framing.types import Article
@@ -298,6 +322,7 @@ def train(examples: Examples, random_state: int = 0, n_splits: int = 5) -> tuple
     models: dict[str, Any] = {}
     cv: dict[str, Any] = {}
     counts: dict[str, Any] = {}
+    used: dict[str, list[str]] = {}
     for key, names, estimator in (("frames", FRAMES, FrameClassifier(random_state=random_state)),
                                   ("hedged", ("hedged",), HedgeClassifier(random_state=random_state))):
         X, Y, groups = examples.select(names)
@@ -305,11 +330,12 @@ def train(examples: Examples, random_state: int = 0, n_splits: int = 5) -> tuple
             continue
         counts[key] = {"sentences": len(X), "articles": len(set(groups)),
                        **{n: int(Y[:, k].sum()) for k, n in enumerate(names)}}
+        used[key] = list(estimator.groups)
         cv[key] = cross_validate(estimator, X, Y, groups, names, n_splits)
         models[key] = clone(estimator).fit(X, Y if key == "frames" else Y[:, 0])
     if not models:
         raise FramingError("the annotations hold no coded sentence; code frames and/or hedged first")
-    return models, {"label_counts": counts, "cross_validation": cv}
+    return models, {"label_counts": counts, "feature_groups": used, "cross_validation": cv}
 
 
 def save_model(models: dict[str, Any], out: str | Path, card: dict[str, Any]) -> Path:
@@ -371,8 +397,9 @@ def model_card(examples: Examples, results: dict[str, Any], random_state: int, n
                               "sentences": len(examples.features), "articles": len(set(examples.groups))},
             "estimators": {"frames": "FrameClassifier (one L2 logistic regression (lbfgs) per frame)",
                            "hedged": "HedgeClassifier (L2 logistic regression, lbfgs)"},
-            "features": "lemma unigrams and bigrams, verb Mood/Tense/VerbForm and endings, mean word vector, "
-                        "lexicon frame hits, authorial hedges by category, quoted hedges, attributions",
+            "features": "extracted: lemma unigrams and bigrams, verb Mood/Tense/VerbForm and endings, mean word vector, "
+                        "lexicon frame hits, authorial hedges by category, quoted hedges, attributions, question mark "
+                        "(the groups each model uses are under feature_groups)",
             "hedge_categories": list(HEDGE_CATEGORIES), **results}
 
 
@@ -405,10 +432,14 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def train_command(annotations: list[str], texts: str | None, out: str, random_state: int) -> tuple[Path, dict[str, Any]]:
-    """`framing train`: examples from gold .jsonl and/or hand-coded .csv, CV, skops file and model card."""
+def train_command(annotations: list[str], texts: list[str], out: str, random_state: int) -> tuple[Path, dict[str, Any]]:
+    """`framing train`: examples from gold .jsonl and/or hand-coded .csv, CV, skops file and model card.
+
+    The texts of .jsonl annotations are looked up in `texts`, then in corpus/.
+    """
     from framing.pipeline import load_resources
 
+    texts = list(texts) + (["corpus"] if Path("corpus").is_dir() else [])
     res = load_resources()
     parts = []
     for name in annotations:

@@ -11,8 +11,8 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 
-from framing.models import (Examples, FrameClassifier, HedgeClassifier, examples_from_csv, load_model, model_card,
-                            save_model, sentence_features, train, uncertain_sentences)
+from framing.models import (Examples, FrameClassifier, HedgeClassifier, examples_from_csv, feature_group, load_model,
+                            model_card, save_model, sentence_features, train, uncertain_sentences)
 from framing.types import FRAMES, FramingError
 
 
@@ -50,6 +50,16 @@ def test_estimators_follow_sklearn_conventions():
     search = GridSearchCV(HedgeClassifier(), {"C": [0.1, 1.0]}, cv=GroupKFold(n_splits=3)).fit(X, h, groups=groups)
     assert search.best_params_["C"] in (0.1, 1.0)
     assert (search.predict(X) == h).mean() > 0.9
+
+
+def test_feature_groups_are_a_parameter():
+    X, Y, h, groups = synthetic()
+    assert [feature_group(k) for k in ("lemma=le", "v0", "hit=drama", "hedge=conditional", "morph=Mood=Cnd")] == \
+        ["lemma", "vector", "lexicon", "lexicon", "morph"]
+    lemmas = FrameClassifier(groups=("lemma",)).fit(X, Y)
+    assert all(name.startswith("lemma=") for name in lemmas.vectorizer_.feature_names_)
+    search = GridSearchCV(FrameClassifier(), {"groups": [("morph",), ("lemma", "vector")]}, cv=GroupKFold(n_splits=3))
+    assert search.fit(X, Y, groups=groups).best_params_["groups"] == ("lemma", "vector")  # frames are in the lemmas
 
 
 def test_training_is_deterministic():
