@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -314,9 +315,11 @@ def test_an_unwritable_output_folder_is_a_one_line_error(tmp_path, corpus_dir):
 
 
 def big_corpus(folder: Path, n: int = 1500) -> Path:
+    """Articles never seen before (a fresh nonce each), so no cache can make the run finish at once."""
     folder.mkdir()
+    nonce = uuid.uuid4().hex
     for i in range(n):
-        write(folder, f"a{i:04d}.txt", f"Article {i}.\n" + FRENCH * 3)
+        write(folder, f"a{i:04d}.txt", f"Article {i} {nonce}.\n" + FRENCH * 3)
     return folder
 
 
@@ -328,19 +331,23 @@ def test_sigint_and_sigkill_of_a_real_run_keep_the_previous_results(previous, tm
     for sig in (signal.SIGINT, signal.SIGKILL):
         log = (tmp_path / f"{sig.name}.log").open("w+")
         runs[sig] = (subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True), log)
-    deadline = time.monotonic() + 240
     waiting = dict(runs)
-    while waiting and time.monotonic() < deadline:
-        for sig, (process, log) in list(waiting.items()):
-            log.seek(0)
-            if "/1500" in log.read() and process.poll() is None:  # the progress bar: scoring has begun
-                os.kill(process.pid, sig)
-                del waiting[sig]
-        time.sleep(0.2)
-    for sig, (process, log) in runs.items():
-        if sig in waiting:
+    try:
+        deadline = time.monotonic() + 240
+        while waiting and time.monotonic() < deadline:
+            for sig, (process, log) in list(waiting.items()):
+                log.seek(0)
+                assert process.poll() is None, f"the run to {sig.name} ended first: {log.read()[-300:]}"
+                if "/1500" in log.read():  # the progress bar: scoring has begun
+                    os.kill(process.pid, sig)
+                    del waiting[sig]
+            time.sleep(0.2)
+    finally:
+        for process, _ in waiting.values():  # never signalled: do not leave them running
             process.kill()
-        assert process.wait(60) != 0 and sig not in waiting, f"{sig.name}: never reached the scoring"
+    assert not waiting, f"never reached the scoring: {', '.join(sig.name for sig in waiting)}"
+    for sig, (process, log) in runs.items():
+        assert process.wait(60) != 0
         log.seek(0)
         assert "Traceback" not in log.read()
     assert snapshot(out) == before
