@@ -80,6 +80,7 @@ class Prediction:
     """One method's output for some articles: spans, sentence rows and article rows by article id."""
 
     method: str
+    run: dict[str, Any] = field(default_factory=dict)  # the scoring run's record (run.json), when read from a folder
     spans: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sentences: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -103,12 +104,14 @@ def load_prediction(folder: str | Path) -> Prediction:
     missing = [name for name in needed if not (folder / name).is_file()]
     if missing:
         raise FramingError(f"{folder}: {', '.join(missing)} missing; give a folder written by 'framing score --out'")
-    method = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("method", "lexicon")
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     with (folder / "spans.jsonl").open(encoding="utf-8") as stream:
         spans = [json.loads(line) for line in stream if line.strip()]
     sentences = pd.read_parquet(folder / "sentences.parquet").to_dict("records")
     articles = pd.read_parquet(folder / "articles.parquet").to_dict("records")
-    return prediction_from_rows(method, spans, sentences, articles)
+    pred = prediction_from_rows(run.get("method", "lexicon"), spans, sentences, articles)
+    pred.run = run
+    return pred
 
 
 def check_prediction(pred: Prediction, texts: dict[str, str], where: str) -> None:
@@ -542,7 +545,9 @@ def run_evaluation(gold_path: str | Path, pred_dirs: list[str], texts: str | Pat
         preds = [load_prediction(folder) for folder in pred_dirs]
         for folder, pred in zip(pred_dirs, preds):
             check_prediction(pred, text_by_id, folder)
-        record["predictions"] = [{"folder": str(f), "method": p.method} for f, p in zip(pred_dirs, preds)]
+        record["predictions"] = [{"folder": str(f), "method": p.method, "lexicons": p.run.get("lexicons"),
+                                  **({"classifier": p.run["classifier"]} if "classifier" in p.run else {})}
+                                 for f, p in zip(pred_dirs, preds)]
     else:
         model_file = Path(classifier) if classifier else DEFAULT_MODEL_FILE
         methods = methods or (list(METHODS) if model_file.is_file() else ["lexicon"])
