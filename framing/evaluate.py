@@ -477,6 +477,17 @@ def metrics_markdown(table: pd.DataFrame, title: str, notes: list[str]) -> str:
     return "\n".join(lines)
 
 
+def agreement_markdown(table: pd.DataFrame) -> str:
+    """One row per unit and label: n, observed agreement, Cohen's kappa, Krippendorff's alpha."""
+    first, second = table["first"].iloc[0], table["second"].iloc[0]
+    lines = [f"# Agreement: `{first}` and `{second}`", "", "| unit | label | n | observed | Cohen's kappa | Krippendorff's alpha |",
+             "|---|---|---|---|---|---|"]
+    for r in table.itertuples(index=False):
+        lines.append(f"| {r.unit} | {r.label} | {r.n} | {r.observed:.3f} | "
+                     + " | ".join("—" if np.isnan(v) else f"{v:.3f}" for v in (r.cohen_kappa, r.krippendorff_alpha)) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def write_evaluation(out: str | Path, table: pd.DataFrame, agreement_table: pd.DataFrame | None, record: dict[str, Any]) -> Path:
     """metrics.csv, metrics.md, agreement.csv (when any) and evaluation.json; no article text."""
     from framing.output import atomic_write_text, write_json
@@ -538,6 +549,7 @@ def run_evaluation(gold_path: str | Path, pred_dirs: list[str], texts: str | Pat
         from framing.output import atomic_write_text, write_json
 
         atomic_write_text(out / "agreement.csv", table.to_csv(index=False, lineterminator="\n", float_format="%.4f"))
+        atomic_write_text(out / "agreement.md", agreement_markdown(table))
         write_json(record, out / "evaluation.json")
         return out, table
     text_by_id = load_texts(gold, gold_path, texts)

@@ -164,6 +164,16 @@ def test_agreement_between_two_codings():
     assert table[(table.unit == "sentence") & (table.label == "drama")].iloc[0].cohen_kappa == 1.0
 
 
+def test_run_evaluation_against_another_coding(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(gold_item()) + "\n", encoding="utf-8")
+    second.write_text(json.dumps(gold_item(article_frames=["governance"])) + "\n", encoding="utf-8")
+    out, table = run_evaluation(first, [], None, tmp_path / "agree", against=second)
+    assert {"agreement.csv", "agreement.md", "evaluation.json"} <= {p.name for p in out.iterdir()}
+    assert table[(table.unit == "sentence") & (table.label == "hedged")].cohen_kappa.iloc[0] == 1.0
+    assert "Cohen's kappa" in (out / "agreement.md").read_text(encoding="utf-8")
+
+
 def test_gold_and_text_errors_are_one_line(tmp_path):
     bad = tmp_path / "gold.jsonl"
     bad.write_text('{"article": "a1"}\n', encoding="utf-8")
