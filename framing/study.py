@@ -157,7 +157,7 @@ def run_study(study: Study, out: str | Path | None = None) -> StudyRun:
         for column in study.by:
             summaries.append(compare_results(stage, column, stage / "compare" / column, study.seed))
         for gold in study.gold:
-            folder, _ = run_evaluation(gold, [str(stage)], study.corpus, stage / "evaluation" / Path(gold).stem,
+            folder, _ = run_evaluation(gold, [str(stage)], study.corpus, stage / "evaluate" / Path(gold).stem,
                                        seed=study.seed)
             record = json.loads((folder / "evaluation.json").read_text(encoding="utf-8"))
             for prediction in record["predictions"]:  # the staging folder's name changes from run to run
@@ -254,12 +254,13 @@ def _input_name(path: Path, folder: Path) -> str:
 
 @dataclass
 class Reproduction:
-    """Each published file against the re-run (same, differs, missing, extra), and what changed since."""
+    """Each file recorded in the manifest against the re-run (same, differs, missing, extra), and what changed since."""
 
     results: Path
     study: Path
     files: list[tuple[str, str]]
     changes: list[str]
+    unrecorded: list[str]  # files in the results folder that the manifest does not list: not compared
 
     @property
     def ok(self) -> bool:
@@ -268,10 +269,13 @@ class Reproduction:
     def describe(self) -> str:
         lines = [f"Re-ran {self.study} into a temporary folder and compared it with {self.results}:"]
         lines += [f"  {status:<8} {name}" for status, name in self.files]
+        if self.unrecorded:
+            lines.append(f"Not in the manifest, so not compared: {', '.join(self.unrecorded)}")
         lines += [f"Changed since the manifest: {change}" for change in self.changes] or ["No input or version changed."]
         counts = {s: sum(1 for status, _ in self.files if status == s) for s in ("same", "differs", "missing", "extra")}
         lines.append(("Reproduced: " if self.ok else "NOT reproduced: ") + ", ".join(f"{n} {s}" for s, n in counts.items())
-                     + " (missing: published but not produced again; extra: produced but not published).")
+                     + " (missing: in the manifest but not in the results or not produced again; "
+                       "extra: produced again but not in the manifest).")
         return "\n".join(lines)
 
     def failure(self) -> str:
@@ -292,13 +296,18 @@ def reproduce(results: str | Path = "results") -> Reproduction:
     with tempfile.TemporaryDirectory(prefix="framing-reproduce-") as temp:
         again = Path(temp) / "results"
         run_study(study, again)
-        published, produced = set(files(results)), set(files(again))
-        statuses = [("same" if sha256(results / name) == sha256(again / name) else "differs", name)
-                    for name in sorted(published & produced)]
-        statuses += [("missing", name) for name in sorted(published - produced)]
-        statuses += [("extra", name) for name in sorted(produced - published)]
+        listed, produced = {*recorded.get("outputs", {}), MANIFEST}, set(files(again))
+        statuses = [(_status(name, listed, results, again), name) for name in sorted(listed | produced)]
         changes = changed(recorded, read_manifest(again))
-    return Reproduction(results, study_path, statuses, changes)
+    return Reproduction(results, study_path, statuses, changes, sorted(set(files(results)) - listed))
+
+
+def _status(name: str, listed: set[str], results: Path, again: Path) -> str:
+    if name not in listed:
+        return "extra"
+    if not (results / name).is_file() or not (again / name).is_file():
+        return "missing"
+    return "same" if sha256(results / name) == sha256(again / name) else "differs"
 
 
 def changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from framing.cli import main
 from framing.study import files, load_study, reproduce, run_study
 from framing.types import FramingError
 
@@ -74,14 +74,19 @@ def copy_repository_study(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def study_copy(tmp_path_factory):
-    """A copy of the repository's study, with the report turned on, run once into its results folder."""
+    """A copy of the repository's study, with the report turned on, run once into its results folder.
+
+    The parse cache starts empty, so later runs read parses from it: cached and fresh parses must give the same bytes.
+    """
     folder = tmp_path_factory.mktemp("study")
     path = copy_repository_study(folder)
     path.write_text(path.read_text(encoding="utf-8").replace("report = false", "report = true"), encoding="utf-8")
     study = load_study(path)
     assert study.report
-    run_study(study)
-    return study
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FRAMING_CACHE_DIR", str(tmp_path_factory.mktemp("parse-cache")))
+        run_study(study)
+        yield study
 
 
 def test_two_runs_of_a_study_give_byte_identical_files(study_copy, tmp_path):
@@ -90,8 +95,8 @@ def test_two_runs_of_a_study_give_byte_identical_files(study_copy, tmp_path):
     names = files(first)
     assert names == files(second)
     assert {"manifest.json", "articles.parquet", "report/index.html", "compare/outlet/frame_profile.png",
-            "compare/outlet/frame_profile.svg", "compare/outlet/by_group.csv", "evaluation/corpus/metrics.csv",
-            "evaluation/corpus/evaluation.json"} <= set(names)
+            "compare/outlet/frame_profile.svg", "compare/outlet/by_group.csv", "evaluate/corpus/metrics.csv",
+            "evaluate/corpus/evaluation.json"} <= set(names)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
@@ -111,18 +116,24 @@ def test_the_manifest_records_versions_seed_and_hashes_with_relative_paths(study
 
 
 def test_reproduce_passes_then_fails_naming_the_changed_lexicon(study_copy):
-    found = reproduce(study_copy.results_dir)
-    assert found.ok and found.changes == [], found.describe()
-    lexicon = study_copy.folder / study_copy.frame_lexicon
-    text = lexicon.read_text(encoding="utf-8")
+    results = study_copy.results_dir
+    (results / "notes.txt").write_text("not an output of the study", encoding="utf-8")
+    found = reproduce(results)
+    assert found.ok and found.changes == [] and found.unrecorded == ["notes.txt"], found.describe()
+    lexicon, table = study_copy.folder / study_copy.frame_lexicon, results / "compare" / "outlet" / "tests.tex"
+    text, table_bytes = lexicon.read_text(encoding="utf-8"), table.read_bytes()
     assert "\n      - PDG\n" in text
-    lexicon.write_text(text.replace("\n      - PDG\n", "\n      - PDG-XYZ\n"), encoding="utf-8")
-    try:
-        result = CliRunner().invoke(main, ["reproduce", "--check", str(study_copy.results_dir)])
+    lexicon.write_text(text.replace("\n      - PDG\n", "\n      - vendredi\n"), encoding="utf-8")
+    table.unlink()
+    try:  # a new process, as on the command line: nothing loaded before the change
+        result = subprocess.run([sys.executable, "-m", "framing", "reproduce", "--check", str(results)],
+                                capture_output=True, text=True, check=False)
     finally:
         lexicon.write_text(text, encoding="utf-8")
-    assert result.exit_code == 1, result.output
-    assert "differs  articles.csv" in result.output and "differs  manifest.json" in result.output
+        table.write_bytes(table_bytes)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "differs  articles.csv" in result.stdout and "differs  manifest.json" in result.stdout
+    assert "missing  compare/outlet/tests.tex" in result.stdout
     assert "not reproduced: lexicons/frames.yaml changed (sha256 " in result.stderr
 
 
