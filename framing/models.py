@@ -348,10 +348,30 @@ def save_model(models: dict[str, Any], out: str | Path, card: dict[str, Any]) ->
     out.mkdir(parents=True, exist_ok=True)
     target = out / "framing.skops"
     sio.dump(models, target)
+    _fix_zip_times(target)
     card = {**card, "model_file": target.name, "model_sha256": _file_sha(target)}
     atomic_write_text(out / "model-card.json", json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(out / "model-card.md", card_markdown(card))
     return target
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite the skops zip so that a retraining gives the same bytes: object ids (skops writes
+    Python's id() values, also as array file names) renumbered in order of appearance, fixed entry times."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    schema = entries.pop("schema.json").decode("utf-8")
+    pattern = re.compile(r'(?<="__id__": )\d+|(?<=")\d+(?=\.npy")')
+    numbers = {n: str(k) for k, n in enumerate(dict.fromkeys(pattern.findall(schema)))}
+    schema = pattern.sub(lambda m: numbers[m.group(0)], schema)
+    files = {(numbers[name[:-4]] + ".npy" if name[:-4] in numbers else name): data for name, data in entries.items()}
+    files["schema.json"] = schema.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in sorted(files.items()):
+            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def load_model(path: str | Path | None = None) -> dict[str, Any]:

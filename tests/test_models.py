@@ -62,7 +62,7 @@ def test_feature_groups_are_a_parameter():
     assert search.fit(X, Y, groups=groups).best_params_["groups"] == ("lemma", "vector")  # frames are in the lemmas
 
 
-def test_training_is_deterministic():
+def test_training_is_deterministic(tmp_path):
     X, Y, h, groups = synthetic()
     labels = [{**{f: int(Y[i, k]) for k, f in enumerate(FRAMES)}, "hedged": int(h[i])} for i in range(len(X))]
     examples = Examples(X, labels, groups, [{"path": "s", "sha256": "0"}])
@@ -74,6 +74,9 @@ def test_training_is_deterministic():
                 assert np.array_equal(a.coef_, b.coef_)
         assert np.array_equal(first[key].predict_proba(X), second[key].predict_proba(X))
     assert results == again
+    files = [save_model(models, tmp_path / str(i), model_card(examples, results, 7, "fr_test-0"))
+             for i, models in enumerate((first, second))]
+    assert files[0].read_bytes() == files[1].read_bytes()  # skops object ids renumbered, fixed zip times
     cv = results["cross_validation"]
     assert cv["hedged"]["folds"] == 5 and cv["hedged"]["grouped_by"] == "article"
     assert cv["hedged"]["metrics"]["hedged"]["f1"] > 0.9
