@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span as DocSpan, Token
 
@@ -89,9 +90,12 @@ def _according_to(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[F
 
 def _reporting_verbs(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[Found]:
     found = []
+    verbs = lex.reporting_verbs | lex.cognition_verbs
     for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
         lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "AUX") or not (lemma in lex.reporting_verbs | lex.cognition_verbs or _is_reporting(verb, lex)):
+        if not (lemma in verbs or _is_reporting(verb, lex)):
             continue
         forms = set(verb.morph.get("VerbForm"))
         if "Inf" in forms or "Ger" in forms or ("Part" in forms and "Pres" in verb.morph.get("Tense")):
@@ -122,9 +126,13 @@ def _reporting_verbs(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> lis
 
 def _is_reporting(token: Token, lex: SourceLexicons) -> bool:
     """By lemma, or by the participle of an -er verb when the tagger missed it ('tweeté' as PROPN)."""
-    lower = token.lower_
-    return token.lemma_.lower() in lex.reporting_verbs or any(
-        v.endswith("er") and lower in (v[:-2] + "é", v[:-2] + "ent", v[:-2] + "e") for v in lex.reporting_verbs)
+    return token.lemma_.lower() in lex.reporting_verbs or token.lower_ in _participles(lex.reporting_verbs)
+
+
+@lru_cache(maxsize=8)
+def _participles(verbs: frozenset[str]) -> frozenset[str]:
+    """The -é, -ent and -e forms of the -er verbs among `verbs`."""
+    return frozenset(v[:-2] + ending for v in verbs if v.endswith("er") for ending in ("é", "ent", "e"))
 
 
 def _incises(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[Found]:
@@ -194,6 +202,22 @@ def _comme(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.lower_ == "comme" and c.i < verb.i), None)
 
 
+def _ents(doc: Doc) -> tuple[DocSpan, ...]:
+    """The Doc's entities, built once per Doc (Doc.ents makes new Spans at each call)."""
+    cached = doc.user_data.get("framing_ents")
+    if cached is None:
+        cached = doc.user_data["framing_ents"] = doc.ents
+    return cached
+
+
+def _doc_text(doc: Doc) -> str:
+    """The Doc's text, joined once per Doc (Doc.text rebuilds it from every token at each call)."""
+    text = doc.user_data.get("framing_text")
+    if text is None:
+        text = doc.user_data["framing_text"] = doc.text
+    return text
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject, past the euphonic '-t' ('a-t-il déclaré'); a coordinated verb's is its head's
     ('a expulsé Altman et a déclaré'); after an incise comma, an inverted subject parsed as object
@@ -237,7 +261,7 @@ def _in_quote(token: Token, quotes: list[Region]) -> bool:
 
 def _colon_quote(verb: Token, quotes: list[Region]) -> bool:
     """'Altman a publié sur X la réponse suivante : « ...': a colon after the verb opens a quotation."""
-    text = verb.doc.text
+    text = _doc_text(verb.doc)
     colon = text.find(":", verb.idx, verb.sent.end_char)
     return colon >= 0 and any(q.start > colon and not text[colon + 1:q.start].strip() for q in quotes)
 
@@ -285,7 +309,7 @@ def _phrase(head: Token, start_after: int = -1) -> DocSpan:
         end = i
     while start < head.i and head.doc[start].dep_ in ("case", "mark", "cc"):
         start += 1
-    for entity in head.doc.ents:  # never cut a name: 'le New' -> 'le New York Times'
+    for entity in _ents(head.doc):  # never cut a name: 'le New' -> 'le New York Times'
         if entity.start <= end < entity.end:
             end = entity.end - 1
     return head.doc[start:end + 1]
@@ -312,18 +336,19 @@ def _dedupe(found: list[Found]) -> list[Found]:
 def _speaker(doc: Doc, quote: Region, found: list[Found]) -> Found | None:
     """The attribution that introduces ('X a déclaré : «') or closes ('» accusent les salariés') a quote."""
     best, best_gap = None, _QUOTE_GAP + 1
+    text = _doc_text(doc)
     for item in found:
         if item.start >= quote.start and item.end <= quote.end:
             continue  # an attribution inside the quotation belongs to the quoted speaker
         if item.end <= quote.start:
-            between = doc.text[item.end:quote.start]
+            between = text[item.end:quote.start]
             gap = len(between.strip(" :,\u00a0\n"))
             if between.rstrip().endswith(":") and len(between) < 4 * _QUOTE_GAP:
                 gap = 1  # 'X a déclaré, en substance, ceci : « ...'
             gap = gap if "\n" not in between else _QUOTE_GAP + 1
         elif item.start >= quote.end:
-            gap = len(doc.text[quote.end:item.start].strip(" ,.\u00a0"))
-            gap = gap if "\n" not in doc.text[quote.end:item.start] else _QUOTE_GAP + 1
+            gap = len(text[quote.end:item.start].strip(" ,.\u00a0"))
+            gap = gap if "\n" not in text[quote.end:item.start] else _QUOTE_GAP + 1
         else:
             gap = 0 if quote.start <= item.start < quote.end or item.start <= quote.start < item.end else _QUOTE_GAP + 1
         if gap < best_gap:
@@ -352,7 +377,7 @@ def _antecedent(doc: Doc, pronoun: Token, lex: SourceLexicons) -> DocSpan | None
         if number == "Plur" and token.pos_ == "NOUN" and plural and source_type(doc[token.i:token.i + 1], lex) == "group":
             return _phrase(token)
         if number == "Sing" and token.ent_type_ in ("PER", "ORG") or number == "Sing" and _category_at(doc[token.i:token.i + 1], token, lex) == "media":
-            entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            entity = next((e for e in _ents(doc) if e.start <= token.i < e.end), None)
             return entity if entity is not None else doc[token.i:token.i + 1]
     return None
 
@@ -370,7 +395,7 @@ def source_type(source: DocSpan, lex: SourceLexicons) -> str:
     categories = {m.category for m in lex.sources.within(source)}
     head = source.root
     at_head = _category_at(source, head, lex)
-    entity = next((e for e in source.doc.ents if e.start <= head.i < e.end), None)
+    entity = next((e for e in _ents(source.doc) if e.start <= head.i < e.end), None)
     plural = "Plur" in head.morph.get("Number")
     if at_head in ("media", "media_nouns"):
         return "media"
@@ -405,7 +430,7 @@ def _names(doc: Doc) -> dict[str, str]:
     cached = doc.user_data.get("framing_names")
     if cached is None:
         cached = {}
-        for entity in doc.ents:
+        for entity in _ents(doc):
             kind = {"PER": "person", "ORG": "organization"}.get(entity.label_)
             if kind:
                 for token in entity:

@@ -86,13 +86,23 @@ def lexicon_explain(text: str, frame_lexicon: str | None, model: str) -> None:
               help="Sentence frames and hedges from the lexicons, the trained classifiers, or both (docs/validation.md).")
 @click.option("--classifier", type=click.Path(dir_okay=False), default=None,
               help="Model file for ml/combined [default: models/framing.skops].")
+@click.option("--jobs", type=click.IntRange(1, 512), default=1, show_default=True,
+              help="Worker processes, each loading the model once (with --engine dask: workers of the local cluster).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Score in this machine's processes, or on a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 [default: a local cluster of --jobs workers].")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Keep parses in the parse cache ($FRAMING_CACHE_DIR or ~/.cache/framing) and reuse them.")
 def score_command(path: str, out: str, model: str, frame_lexicon: str | None, batch_size: int, strict: bool,
-                  progress: bool | None, method: str, classifier: str | None) -> None:
+                  progress: bool | None, method: str, classifier: str | None, jobs: int, engine: str,
+                  scheduler: str | None, cache: bool) -> None:
     """Score every article under PATH: frames, hedging and attribution, as tables and located spans."""
     from framing.pipeline import score_corpus
     from framing.summary import score_summary
 
-    run = score_corpus(path, out, model, frame_lexicon, batch_size, strict, progress, method, classifier)
+    run = score_corpus(path, out, model, frame_lexicon, batch_size, strict, progress, method, classifier,
+                       jobs=jobs, engine=engine, scheduler=scheduler, cache=cache)
     click.echo(score_summary(run))
     if run.errors:
         sys.exit(1)
@@ -205,3 +215,25 @@ def reproduce_command(results: str, check: bool) -> None:
     if check and not found.ok:
         click.echo(f"framing: {found.failure()}", err=True)
         sys.exit(1)
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The parse cache of `framing score` ($FRAMING_CACHE_DIR, default ~/.cache/framing)."""
+
+
+@cache_group.command("info")
+def cache_info_command() -> None:
+    """Cached parses, their size and location."""
+    from framing.cache import cache_info
+
+    info = cache_info()
+    click.echo(f"{info['entries']} parsed article(s), {int(info['bytes']) / 1e6:.1f} MB in {info['location']}")
+
+
+@cache_group.command("clear")
+def cache_clear_command() -> None:
+    """Remove every cached parse."""
+    from framing.cache import cache_root, clear_cache
+
+    click.echo(f"Removed {clear_cache()} parsed article(s) from {cache_root()}")

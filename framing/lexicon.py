@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import SPACY
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from framing.types import FRAMES, FramingError
@@ -246,8 +247,21 @@ def lemma_doc(doc: Doc) -> Doc:
     cached = doc.user_data.get("framing_lemmas")
     if cached is None:
         words = [(t.lemma_ or t.text).lower().replace(" ", "_") or t.text for t in doc]
-        cached = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        cached = Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
+        cached.user_data["framing_lowers"] = [w.lower() for w in words]  # what spaCy's LOWER gives, without a lookup
         doc.user_data["framing_lemmas"] = cached
+    return cached
+
+
+def _positions(doc: Doc) -> tuple[list[str], dict[str, list[int]]]:
+    """The tokens' lower-cased forms, and where each form occurs; computed once per Doc."""
+    cached = doc.user_data.get("framing_positions")
+    if cached is None:
+        lowers = doc.user_data.get("framing_lowers") or [t.lower_ for t in doc]
+        at: dict[str, list[int]] = {}
+        for i, lower in enumerate(lowers):
+            at.setdefault(lower, []).append(i)
+        cached = doc.user_data["framing_positions"] = lowers, at
     return cached
 
 
@@ -261,7 +275,7 @@ class LexiconMatcher:
     def __init__(self, nlp, lexicon: Lexicon):
         self.lexicon = lexicon
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.globs = Matcher(nlp.vocab)
+        self.globs: list[tuple[str, str, list[str | re.Pattern[str]]]] = []
         self._keys: dict[int, tuple[str, str]] = {}
         for category, entries in lexicon.categories.items():
             for entry in entries:
@@ -269,7 +283,7 @@ class LexiconMatcher:
                 self._keys[nlp.vocab.strings.add(key)] = (category, entry)
                 words = _entry_words(nlp, entry)
                 if any("*" in w or "?" in w for w in words):
-                    self.globs.add(key, [[{"LOWER": {"REGEX": _glob_regex(w)}} for w in words]])
+                    self.globs.append((category, entry, [_glob_word(w) for w in words]))
                 else:
                     as_lemmas = [_ELISIONS.get(w, w) for w in words]
                     patterns = [Doc(nlp.vocab, words=words)]
@@ -282,11 +296,26 @@ class LexiconMatcher:
         cache = doc.user_data.setdefault("framing_matches", {})
         if self.lexicon.label not in cache:
             lemmas = lemma_doc(doc)
-            matchers = [self.phrases] + ([self.globs] if len(self.globs) else [])
-            found = [Match(s, e, *self._keys[key])
-                     for target in (doc, lemmas) for matcher in matchers for key, s, e in matcher(target)]
+            found = [Match(s, e, *self._keys[key]) for target in (doc, lemmas) for key, s, e in self.phrases(target)]
+            if self.globs:
+                found += [m for target in (doc, lemmas) for m in self._glob_matches(*_positions(target))]
             cache[self.lexicon.label] = _longest(found)
         return cache[self.lexicon.label]
+
+    def _glob_matches(self, lowers: list[str], at: dict[str, list[int]]) -> list[Match]:
+        """Entries with wildcards, word by word; a pattern word matches as spaCy's Matcher REGEX would (re.search)."""
+        found = []
+        for category, entry, words in self.globs:
+            first = words[0]
+            if isinstance(first, str):
+                starts = at.get(first, [])
+            else:
+                starts = sorted(i for lower, where in at.items() if first.search(lower) for i in where)
+            for start in starts:
+                end = start + len(words)
+                if end <= len(lowers) and all(_fits(word, lowers[i]) for i, word in enumerate(words[1:], start + 1)):
+                    found.append(Match(start, end, category, entry))
+        return found
 
     def within(self, span) -> list[Match]:
         """Matches overlapping a span of the Doc, in Doc token indices."""
@@ -297,6 +326,15 @@ def _entry_words(nlp, entry: str) -> list[str]:
     """Tokenise an entry as the pipeline tokenises text, keeping wildcards inside words."""
     text = entry.replace("’", "'").replace("*", _GLOB_MARK).replace("?", "qqoneqq").lower()
     return [t.text.replace(_GLOB_MARK, "*").replace("qqoneqq", "?") for t in nlp.tokenizer(text)]
+
+
+def _glob_word(word: str) -> str | re.Pattern[str]:
+    """A compiled regular expression for a word with wildcards, else the word itself."""
+    return re.compile(_glob_regex(word)) if "*" in word or "?" in word else word
+
+
+def _fits(word: str | re.Pattern[str], lower: str) -> bool:
+    return word == lower if isinstance(word, str) else word.search(lower) is not None
 
 
 def _glob_regex(word: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -38,6 +39,20 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     before = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe("framing_line_breaks", before=before) if before else nlp.add_pipe("framing_line_breaks", first=True)
     return nlp
+
+
+@lru_cache(maxsize=4)
+def load_vocab(model: str = DEFAULT_MODEL, vectors: bool = False) -> Language:
+    """The pipeline's tokenizer and vocabulary only (word vectors if asked), to read parses back from the cache."""
+    try:
+        path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+        meta = spacy.util.load_meta(path / "meta.json")
+    except (OSError, ValueError):
+        meta = {}
+    if meta.get("lang") != "fr":
+        return load_pipeline(model)  # not a French package or folder: load it whole, or fail as load_pipeline says
+    components = meta.get("components") or meta.get("pipeline", []) + meta.get("disabled", [])
+    return spacy.load(model, exclude=components + ([] if vectors else ["vocab"]))
 
 
 def model_id(nlp: Language) -> str:

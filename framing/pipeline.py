@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -16,7 +17,7 @@ from framing.frames import frame_spans
 from framing.hedging import HedgeRules, hedge_spans
 from framing.lexicon import (BoilerplateRules, Lexicon, LexiconMatcher, check_frame_lexicon, default_path,
                              load_boilerplate, load_lexicon)
-from framing.nlp import DEFAULT_MODEL, load_pipeline, model_id
+from framing.nlp import DEFAULT_MODEL, load_pipeline, load_vocab, model_id
 from framing.scoring import article_row, sentence_rows, term_rows
 from framing.text import Region, check_scorable, excluded_regions, mask, normalise, quotations
 from framing.types import Article, FramingError, Span
@@ -43,9 +44,10 @@ class Resources:
 
 
 def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None = None, method: str = "lexicon",
-                   classifier: str | Path | None = None) -> Resources:
+                   classifier: str | Path | None = None, parse: bool = True) -> Resources:
     """Load the spaCy pipeline and compile the lexicons (the frame lexicon may be the user's own);
-    for method ml or combined, also the classifiers (`classifier`: a skops file, default models/)."""
+    for method ml or combined, also the classifiers (`classifier`: a skops file, default models/).
+    With parse=False, only the model's tokenizer and vocabulary, for Docs read back from the parse cache."""
     frames = load_lexicon(frame_lexicon or default_path("frames"))
     check_frame_lexicon(frames)
     frames.categories = {k.lower(): v for k, v in frames.categories.items()}
@@ -53,7 +55,7 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
     reporting = load_lexicon(default_path("reporting"))
     sources = load_lexicon(default_path("sources"))
     boilerplate_path = default_path("boilerplate")
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model) if parse else load_vocab(model, vectors=method != "lexicon")
     rules = hedges.settings.get("rules", {})
     according = Lexicon(reporting.name, reporting.version, reporting.source, reporting.path,
                         {"according_to": reporting.categories.get("according_to", [])})
@@ -183,54 +185,73 @@ class ScoreRun:
 
 def score_corpus(path: str | Path, out_dir: str | Path = "results", model: str = DEFAULT_MODEL,
                  frame_lexicon: str | Path | None = None, batch_size: int = 32, strict: bool = False,
-                 progress: bool | None = None, method: str = "lexicon", classifier: str | Path | None = None) -> ScoreRun:
-    """Read a corpus, score every article, and write the result files into `out_dir`."""
-    import pandas as pd
+                 progress: bool | None = None, method: str = "lexicon", classifier: str | Path | None = None,
+                 jobs: int = 1, engine: str = "local", scheduler: str | None = None, cache: bool = True) -> ScoreRun:
+    """Read a corpus, score it batch by batch, and write the result files into `out_dir`.
+
+    Batches run in this process, in `jobs` worker processes, or on Dask (`engine`, `scheduler`); each
+    is written as Parquet partitions as it arrives, then merged, so memory stays flat and every engine
+    writes the same bytes. With `cache`, parses are kept in the parse cache (framing.cache).
+    """
+    import secrets
+    import shutil
+
     from tqdm import tqdm
 
     from framing import __version__
     from framing.corpus import read_corpus
-    from framing.output import staged, write_errors, write_json, write_spans, write_table
-    from framing.types import FramingError
+    from framing.engines import Settings, merge_parts, runner, scorer
+    from framing.output import staged, write_errors, write_json
 
     articles, errors = read_corpus(path)
     if strict and errors:
         raise FramingError(f"{errors[0]['path']}: {errors[0]['reason']} (--strict stops at the first error)")
-    res = load_resources(model, frame_lexicon, method, classifier)
-    rows, spans, sentences, terms = [], [], [], []
-    show = progress if progress is not None else len(articles) >= 50
-    for result in tqdm(score_articles(articles, res, batch_size, errors), total=len(articles), disable=not show,
-                       unit="article", file=sys.stderr, desc="scoring"):
-        if strict and errors:
-            break
-        rows.append(result.row)
-        spans.extend(s.to_dict() for s in result.spans)
-        sentences.extend(result.sentences)
-        terms.extend(result.terms)
-    if strict and errors:
-        raise FramingError(f"{errors[-1]['path']}: {errors[-1]['reason']} (--strict stops at the first error)")
-    table = pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True) if rows else pd.DataFrame({"id": []})
-    spans.sort(key=lambda s: (s["article"], s["start"], s["end"], s["layer"], s["label"]))
-    excluded: dict[str, int] = {}
-    for span in spans:
-        if span["layer"] == "excluded":
-            excluded[span["label"]] = excluded.get(span["label"], 0) + 1
-    run = {"framing": __version__, "command": "score", "corpus": str(path), "model": res.model, "method": method,
-           "lexicons": [{"name": lx.name, "version": lx.version, "path": _relative(lx.path), "sha256": lx.sha256}
-                        for lx in res.lexicons],
-           "n_articles": len(rows), "n_errors": len(errors)}
-    if res.classifier is not None:
-        from framing.models import classifier_record
-
-        run["classifier"] = classifier_record(classifier)
+    settings = Settings(model, _optional(frame_lexicon), method, _optional(classifier), cache, batch_size=batch_size,
+                        run=secrets.token_hex(8))
+    articles.sort(key=lambda a: a.id)
+    batches = deque(articles[i:i + batch_size] for i in range(0, len(articles), batch_size))
+    total, count, provenance, excluded = len(articles), 0, None, {}
+    articles.clear()  # each batch is released once scored
+    show = progress if progress is not None else total >= 50
     with staged(out_dir) as stage:
-        write_table(table, stage, "articles")
-        write_spans(spans, stage / "spans.jsonl")
-        write_table(pd.DataFrame(sentences, columns=SENTENCE_COLUMNS), stage, "sentences", csv_too=False)
-        write_table(pd.DataFrame(terms, columns=TERM_COLUMNS), stage, "terms", csv_too=False)
+        parts = (stage / ".parts").resolve()
+        tasks = ((batches.popleft(), settings, str(parts), index) for index in range(len(batches)))
+        with (runner(settings, jobs, engine, scheduler) as run,
+              tqdm(total=total, disable=not show, unit="article", file=sys.stderr, desc="scoring") as bar):
+            for part in run(tasks):
+                if strict and part.errors:
+                    first = part.errors[0]
+                    raise FramingError(f"{first['path']}: {first['reason']} (--strict stops at the first error)")
+                if provenance is not None and _versions(part.provenance) != _versions(provenance):
+                    raise FramingError(f"workers differ in model or lexicons ({part.provenance['model']} and "
+                                       f"{provenance['model']}); install the same framing and model on every worker")
+                provenance = provenance or part.provenance
+                errors.extend(part.errors)
+                for label, n in part.excluded.items():
+                    excluded[label] = excluded.get(label, 0) + n
+                bar.update(part.articles)
+                count += 1
+        table = merge_parts(parts, count, stage)
+        shutil.rmtree(parts, ignore_errors=True)
+        provenance = provenance or scorer(settings).provenance
+        run_record = {"framing": __version__, "command": "score", "corpus": str(path), "model": provenance["model"],
+                      "method": method, "lexicons": provenance["lexicons"], "n_articles": len(table),
+                      "n_errors": len(errors)}
+        if method != "lexicon":
+            from framing.models import classifier_record
+
+            run_record["classifier"] = classifier_record(classifier)
         write_errors(errors, stage / "errors.csv")
-        write_json(run, stage / "run.json")
+        write_json(run_record, stage / "run.json")
     return ScoreRun(table, errors, excluded, Path(out_dir))
+
+
+def _versions(provenance: dict[str, Any]) -> tuple:
+    return provenance["model"], [(lx["name"], lx["version"], lx["sha256"]) for lx in provenance["lexicons"]]
+
+
+def _optional(path: str | Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 SENTENCE_COLUMNS = ["article", "start", "end", "n_tokens", "hedges", "hedged", "governance", "safety", "business", "drama"]
