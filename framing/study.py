@@ -270,7 +270,8 @@ class Reproduction:
         lines = [f"Re-ran {self.study} into a temporary folder and compared it with {self.results}:"]
         lines += [f"  {status:<8} {name}" for status, name in self.files]
         if self.unrecorded:
-            lines.append(f"Not in the manifest, so not compared: {', '.join(self.unrecorded)}")
+            shown = ", ".join(self.unrecorded[:5]) + (f" and {len(self.unrecorded) - 5} more" if len(self.unrecorded) > 5 else "")
+            lines.append(f"Not in the manifest, so not compared: {shown}")
         lines += [f"Changed since the manifest: {change}" for change in self.changes] or ["No input or version changed."]
         counts = {s: sum(1 for status, _ in self.files if status == s) for s in ("same", "differs", "missing", "extra")}
         lines.append(("Reproduced: " if self.ok else "NOT reproduced: ") + ", ".join(f"{n} {s}" for s, n in counts.items())
