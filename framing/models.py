@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -347,8 +348,10 @@ def save_model(models: dict[str, Any], out: str | Path, card: dict[str, Any]) ->
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "framing.skops"
-    sio.dump(models, target)
-    _fix_zip_times(target)
+    partial = out / ".framing.skops.partial"  # replaced atomically: an interrupted train keeps the old model
+    sio.dump(models, partial)
+    _fix_zip_times(partial)
+    os.replace(partial, target)
     card = {**card, "model_file": target.name, "model_sha256": _file_sha(target)}
     atomic_write_text(out / "model-card.json", json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(out / "model-card.md", card_markdown(card))
