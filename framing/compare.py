@@ -419,12 +419,14 @@ def compare(articles: pd.DataFrame, terms: pd.DataFrame | None, by: str, seed: i
 
 def compare_results(results: Path, by: str, out: Path | None = None, seed: int = 0) -> str:
     """Read a `framing score` output folder, write tables and plots to `out`, return a plain-words summary."""
+    from framing.output import staged
+
     out = out or results / "compare"
     found = compare(read_articles(results), read_terms(results), by, seed)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ("by_group", "tests", "pairwise", "distinctive_terms"):
-        tables.write_table(getattr(found, name), out / name)
-    notes = plots.write_plots(found.articles, found.by_group, out, found.by)
+    with staged(out) as stage:  # earlier tables and plots stay whole until every new file is written
+        for name in ("by_group", "tests", "pairwise", "distinctive_terms"):
+            tables.write_table(getattr(found, name), stage / name)
+        notes = plots.write_plots(found.articles, found.by_group, stage, found.by)
     return summary(found, notes, out)
 
 
