@@ -11,11 +11,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from spacy.tokens import Doc
 
 from framing.cache import ParseCache, cache_root, fingerprint
 from framing.corpus import error_row
 from framing.nlp import load_pipeline
+from framing.output import write_table
 from framing.pipeline import SENTENCE_COLUMNS, TERM_COLUMNS, _reason, _relative, analyse, load_resources, prepare
 from framing.types import Article, FramingError
 
@@ -31,8 +35,7 @@ class Settings:
     frame_lexicon: str | None = None
     method: str = "lexicon"
     classifier: str | None = None
-    cache: bool = True
-    cache_dir: str | None = None  # None: $FRAMING_CACHE_DIR or ~/.cache/framing, as seen by the worker
+    cache: bool = True  # in $FRAMING_CACHE_DIR or ~/.cache/framing, as the worker sees them
     batch_size: int = 32
     run: str = ""
 
@@ -86,7 +89,7 @@ class Scorer:
 
     def parse_cache(self) -> ParseCache:
         """The cache in the folder configured now (FRAMING_CACHE_DIR may change between runs of one process)."""
-        root = cache_root(self.settings.cache_dir)
+        root = cache_root()
         if self.cache is None or self.cache.root != root:
             self.cache = ParseCache(root, self.fingerprint)
         return self.cache
@@ -162,9 +165,6 @@ def _name(index: int) -> str:
 def write_part(result: BatchResult, parts: Path, index: int) -> None:
     """articles/ (id, the row as JSON, so the merged table is built exactly as from the rows), spans/ (the
     spans.jsonl lines), sentences/ and terms/ (their columns): one file each per partition."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     tables = {"articles": pa.table({"id": pa.array([row["id"] for row in result.rows], pa.string()),
                                     "row": pa.array([json.dumps(row, ensure_ascii=False, default=_plain)
                                                      for row in result.rows], pa.string())}),
@@ -184,19 +184,15 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in an article row")
 
 
-def merge_parts(parts: Path, count: int, stage: Path) -> Any:
+def merge_parts(parts: Path, count: int, stage: Path) -> pd.DataFrame:
     """articles.csv/parquet, spans.jsonl, sentences and terms in `stage`, byte for byte as from one process.
 
     Partitions hold consecutive articles in id order, each sorted within, so concatenation keeps the
     sort orders. Returns the articles table.
     """
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from framing.output import write_table
-    def column(name: str, index: int, field: str) -> list[str]:
-        return pq.read_table(parts / name / _name(index), columns=[field]).column(field).to_pylist()
+    def column(name: str, index: int, key: str) -> list[str]:
+        return pq.read_table(parts / name / _name(index), columns=[key]).column(key).to_pylist()
 
     rows = [json.loads(row) for index in range(count) for row in column("articles", index, "row")]
     table = pd.DataFrame(rows).sort_values("id", kind="stable").reset_index(drop=True) if rows else pd.DataFrame({"id": []})
