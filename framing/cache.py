@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import spacy
-from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
@@ -18,6 +19,7 @@ from framing.types import FramingError
 
 ENV = "FRAMING_CACHE_DIR"
 FORMAT = "docbin-v1"  # the folder of this layout inside the cache folder
+COMPACT_AFTER = 100  # language files merged into one when there are more
 
 
 def cache_root(path: str | Path | None = None) -> Path:
@@ -25,12 +27,13 @@ def cache_root(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(ENV) or Path.home() / ".cache" / "framing").expanduser()
 
 
-def fingerprint(nlp: Language) -> str:
-    """Everything a parse depends on besides the text: model name and version, spaCy, framing's line-break rule."""
-    from framing.nlp import line_breaks, model_id
+def fingerprint(model: str) -> str:
+    """Everything a parse depends on besides the text: the model's id (name and version), spaCy, framing's
+    line-break rule."""
+    from framing.nlp import line_breaks
 
     rule = hashlib.sha256(inspect.getsource(line_breaks).encode()).hexdigest()[:16]
-    return f"{model_id(nlp)}|spacy-{spacy.__version__}|framing_line_breaks-{rule} before parser"
+    return f"{model}|spacy-{spacy.__version__}|framing_line_breaks-{rule} before parser"
 
 
 class ParseCache:
@@ -81,6 +84,81 @@ class ParseCache:
                 _write(self.folder / "index" / key[:2] / key, f"{batch} {position}\n".encode("ascii"))
         except OSError as err:
             raise _unwritable(self.folder, err) from None
+
+
+class EntryTokens:
+    """Lexicon entries split into words as the model's tokenizer splits them, kept in the cache folder so that
+    a run reading its parses from the cache never loads the tokenizer (its patterns take seconds to compile)."""
+
+    def __init__(self, root: str | Path, fingerprint: str, model: str):
+        name = hashlib.sha256(fingerprint.encode()).hexdigest()[:16]
+        self.path = Path(root) / FORMAT / "entries" / f"{name}.json"
+        self.model = model
+        try:
+            self.words: dict[str, list[str]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.words = {}
+        self.added = False
+
+    def __call__(self, text: str) -> list[str]:
+        if text not in self.words:
+            from framing.nlp import load_pipeline
+
+            self.words[text] = [token.text for token in load_pipeline(self.model).tokenizer(text)]
+            self.added = True
+        return self.words[text]
+
+    def save(self) -> None:
+        if self.added:
+            try:
+                _write(self.path, json.dumps(self.words, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            except OSError as err:
+                raise _unwritable(self.path.parent, err) from None
+            self.added = False
+
+
+class LanguageCache:
+    """The language detector's answers for text chunks, kept in the cache folder so that a run reading its
+    parses from the cache never loads the language models (seconds); new answers are saved batch by batch."""
+
+    def __init__(self, root: str | Path, detect: Callable[[str], tuple[str, float]], version: str):
+        self.folder = Path(root) / FORMAT / "languages" / hashlib.sha256(version.encode()).hexdigest()[:16]
+        self.root = Path(root)
+        self.detect = detect
+        self.known: dict[str, list] = {}
+        files = sorted(self.folder.glob("*.json"))
+        for path in files:
+            try:
+                self.known.update(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        self.new: dict[str, list] = {}
+        if len(files) > COMPACT_AFTER:  # one file instead of many: written first, then the others removed
+            self.new, self.known = self.known, {}
+            merged = self.save()
+            for path in files:
+                if path != merged:
+                    path.unlink(missing_ok=True)
+
+    def __call__(self, chunk: str) -> tuple[str, float]:
+        key = hashlib.sha256(chunk.encode("utf-8", "surrogatepass")).hexdigest()
+        found = self.known.get(key) or self.new.get(key)
+        if found is None:
+            found = self.new[key] = list(self.detect(chunk))
+        return found[0], found[1]
+
+    def save(self) -> Path | None:
+        """Write the answers found since the last save to a new file, and return its path."""
+        if not self.new:
+            return None
+        path = self.folder / f"{hashlib.sha256(''.join(sorted(self.new)).encode('ascii')).hexdigest()}.json"
+        try:
+            _write(path, json.dumps(self.new, sort_keys=True).encode("ascii"))
+        except OSError as err:
+            raise _unwritable(self.folder, err) from None
+        self.known.update(self.new)
+        self.new = {}
+        return path
 
 
 def _write(path: Path, data: bytes) -> None:

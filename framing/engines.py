@@ -16,11 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from spacy.tokens import Doc
 
-from framing.cache import ParseCache, cache_root, fingerprint
+from framing.cache import LanguageCache, ParseCache, cache_root, fingerprint
 from framing.corpus import error_row
 from framing.nlp import load_pipeline
 from framing.output import write_table
 from framing.pipeline import SENTENCE_COLUMNS, TERM_COLUMNS, _reason, _relative, analyse, load_resources, prepare
+from framing.text import detect_language, detector_version
 from framing.types import Article, FramingError
 
 Task = tuple[list[Article], "Settings", str, int]
@@ -75,8 +76,9 @@ class Scorer:
         self.settings = settings
         self.res = load_resources(settings.model, settings.frame_lexicon, settings.method, settings.classifier,
                                   parse=not settings.cache)
-        self.fingerprint = fingerprint(self.res.nlp)
+        self.fingerprint = fingerprint(self.res.model)
         self.cache: ParseCache | None = None
+        self.languages: LanguageCache | None = None
         self.parser = None if settings.cache else self.res.nlp
         self.provenance = {"model": self.res.model,
                            "lexicons": [{"name": lx.name, "version": lx.version, "path": _relative(lx.path),
@@ -94,13 +96,19 @@ class Scorer:
             self.cache = ParseCache(root, self.fingerprint)
         return self.cache
 
+    def language_cache(self) -> LanguageCache:
+        root = cache_root()
+        if self.languages is None or self.languages.root != root:
+            self.languages = LanguageCache(root, detect_language, detector_version())
+        return self.languages
+
     def docs(self, texts: list[str]) -> tuple[list[Doc], int]:
         """The Docs of `texts`, read from the cache or parsed (and cached); and how many were parsed."""
         if not self.settings.cache:
             return self.parse(texts), len(texts)
         cache = self.parse_cache()
         keys = [cache.key(text) for text in texts]
-        found = cache.get(keys, self.res.nlp.vocab)
+        found = cache.get(keys, self.res.vocab)
         missing = [i for i, key in enumerate(keys) if key not in found]
         parsed = self.parse([texts[i] for i in missing]) if missing else []
         cache.put([keys[i] for i in missing], parsed)
@@ -110,11 +118,15 @@ class Scorer:
     def score(self, articles: list[Article]) -> BatchResult:
         result = BatchResult(self.provenance)
         prepared = []
+        if self.settings.cache:
+            self.res.detect = self.language_cache()
         for article in articles:
             try:
                 prepared.append(prepare(article, self.res))
             except Exception as err:  # one bad article must not stop the corpus
                 result.errors.append(error_row(article.id, article.source_path, "prepare", _reason(err)))
+        if self.settings.cache:
+            self.language_cache().save()
         docs, result.parsed = self.docs([item.parse_text for item in prepared])
         result.cached = len(docs) - result.parsed
         for item, doc in zip(prepared, docs):

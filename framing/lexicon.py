@@ -6,12 +6,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from spacy.attrs import SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from framing.types import FRAMES, FramingError
 
@@ -272,23 +273,23 @@ class LexiconMatcher:
     words such as d' also match their full form de); '*' and '?' are wildcards within a word.
     """
 
-    def __init__(self, nlp, lexicon: Lexicon):
+    def __init__(self, vocab: Vocab, lexicon: Lexicon, tokenize: Callable[[str], list[str]]):
         self.lexicon = lexicon
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.globs: list[tuple[str, str, list[str | re.Pattern[str]]]] = []
         self._keys: dict[int, tuple[str, str]] = {}
         for category, entries in lexicon.categories.items():
             for entry in entries:
                 key = f"{lexicon.name}|{category}|{entry}"
-                self._keys[nlp.vocab.strings.add(key)] = (category, entry)
-                words = _entry_words(nlp, entry)
+                self._keys[vocab.strings.add(key)] = (category, entry)
+                words = _entry_words(tokenize, entry)
                 if any("*" in w or "?" in w for w in words):
                     self.globs.append((category, entry, [_glob_word(w) for w in words]))
                 else:
                     as_lemmas = [_ELISIONS.get(w, w) for w in words]
-                    patterns = [Doc(nlp.vocab, words=words)]
+                    patterns = [Doc(vocab, words=words)]
                     if as_lemmas != words:
-                        patterns.append(Doc(nlp.vocab, words=as_lemmas))
+                        patterns.append(Doc(vocab, words=as_lemmas))
                     self.phrases.add(key, patterns)
 
     def __call__(self, doc: Doc) -> list[Match]:
@@ -322,10 +323,10 @@ class LexiconMatcher:
         return [m for m in self(span.doc) if m.start < span.end and span.start < m.end]
 
 
-def _entry_words(nlp, entry: str) -> list[str]:
+def _entry_words(tokenize: Callable[[str], list[str]], entry: str) -> list[str]:
     """Tokenise an entry as the pipeline tokenises text, keeping wildcards inside words."""
     text = entry.replace("’", "'").replace("*", _GLOB_MARK).replace("?", "qqoneqq").lower()
-    return [t.text.replace(_GLOB_MARK, "*").replace("qqoneqq", "?") for t in nlp.tokenizer(text)]
+    return [word.replace(_GLOB_MARK, "*").replace("qqoneqq", "?") for word in tokenize(text)]
 
 
 def _glob_word(word: str) -> str | re.Pattern[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
-from spacy.language import Language
+from spacy.language import BaseDefaults, Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab, create_vocab
 
 from framing.types import FramingError
 
@@ -41,19 +43,54 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-@lru_cache(maxsize=4)
-def load_vocab(model: str = DEFAULT_MODEL, vectors: bool = False) -> Language:
-    """The pipeline's tokenizer and vocabulary only (word vectors if asked), to read parses back from the cache."""
+class _FrenchLexemes(BaseDefaults):
+    """The lexical attributes of French that framing reads (lower case, punctuation, stop words) without the
+    French tokenizer, whose patterns take seconds to compile."""
+
+    stop_words = frozenset()
+
+
+def _model_meta(model: str) -> dict:
     try:
         path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
-        meta = spacy.util.load_meta(path / "meta.json")
+        return spacy.util.load_meta(path / "meta.json")
     except (OSError, ValueError):
-        meta = {}
+        return {}
+
+
+@lru_cache(maxsize=4)
+def load_vocab(model: str = DEFAULT_MODEL) -> tuple[Vocab, str] | None:
+    """A vocabulary to read parses back from the cache, and the model's id, without loading the pipeline;
+    None if `model` is not an installed French package or folder (load it whole, or fail as load_pipeline says)."""
+    meta = _model_meta(model)
     if meta.get("lang") != "fr":
-        return load_pipeline(model)  # not a French package or folder: load it whole, or fail as load_pipeline says
-    components = meta.get("components") or meta.get("pipeline", []) + meta.get("disabled", [])
-    return spacy.load(model, exclude=components + ([] if vectors else ["vocab"]))
+        return None
+    _FrenchLexemes.stop_words = _french_stop_words()
+    return create_vocab("fr", _FrenchLexemes), model_id_from_meta(meta)
+
+
+@lru_cache(maxsize=4)
+def load_with_vectors(model: str = DEFAULT_MODEL) -> Language:
+    """The pipeline's tokenizer, vocabulary and word vectors, without its components."""
+    meta = _model_meta(model)
+    if meta.get("lang") != "fr":
+        return load_pipeline(model)
+    return spacy.load(model, exclude=meta.get("components") or meta.get("pipeline", []) + meta.get("disabled", []))
+
+
+def _french_stop_words() -> frozenset[str]:
+    """spaCy's French stop words, read from their module file: importing spacy.lang.fr would compile the
+    French tokenizer's patterns (seconds), which a run reading its parses from the cache never uses."""
+    path = Path(spacy.__file__).parent / "lang" / "fr" / "stop_words.py"
+    spec = importlib.util.spec_from_file_location("framing_fr_stop_words", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 def model_id(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'unknown')}-{nlp.meta.get('version', '0')}"
+    return model_id_from_meta(nlp.meta)
+
+
+def model_id_from_meta(meta: dict) -> str:
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"

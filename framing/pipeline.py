@@ -6,20 +6,23 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from framing.attribution import SourceLexicons, attribution_spans
+from framing.cache import EntryTokens, cache_root, fingerprint
 from framing.corpus import error_row
 from framing.frames import frame_spans
 from framing.hedging import HedgeRules, hedge_spans
 from framing.lexicon import (BoilerplateRules, Lexicon, LexiconMatcher, check_frame_lexicon, default_path,
                              load_boilerplate, load_lexicon)
-from framing.nlp import DEFAULT_MODEL, load_pipeline, load_vocab, model_id
+from framing.nlp import DEFAULT_MODEL, load_pipeline, load_vocab, load_with_vectors, model_id
 from framing.scoring import article_row, sentence_rows, term_rows
-from framing.text import Region, check_scorable, excluded_regions, mask, normalise, quotations
+from framing.text import (Detector, Region, check_scorable, detect_language, excluded_regions, mask, normalise,
+                          quotations)
 from framing.types import Article, FramingError, Span
 
 
@@ -27,7 +30,9 @@ from framing.types import Article, FramingError, Span
 class Resources:
     """Everything scoring needs besides the articles, built once per process."""
 
-    nlp: Language
+    nlp: Language | None  # None when only the vocabulary was loaded, for Docs read back from the parse cache
+    vocab: Vocab
+    model: str  # the model's id: name and version
     frames: LexiconMatcher
     decision: dict[str, float]
     hedges: LexiconMatcher
@@ -37,17 +42,15 @@ class Resources:
     lexicons: list[Lexicon] = field(default_factory=list)
     method: str = "lexicon"
     classifier: dict[str, Any] | None = None  # framing.models classifiers, for method ml or combined
-
-    @property
-    def model(self) -> str:
-        return model_id(self.nlp)
+    detect: Detector = detect_language
 
 
 def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None = None, method: str = "lexicon",
                    classifier: str | Path | None = None, parse: bool = True) -> Resources:
     """Load the spaCy pipeline and compile the lexicons (the frame lexicon may be the user's own);
     for method ml or combined, also the classifiers (`classifier`: a skops file, default models/).
-    With parse=False, only the model's tokenizer and vocabulary, for Docs read back from the parse cache."""
+    With parse=False, for Docs read back from the parse cache: only a vocabulary (with the model's word vectors
+    for method ml or combined), and lexicon entries tokenised once and kept in the cache folder."""
     frames = load_lexicon(frame_lexicon or default_path("frames"))
     check_frame_lexicon(frames)
     frames.categories = {k.lower(): v for k, v in frames.categories.items()}
@@ -55,13 +58,20 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
     reporting = load_lexicon(default_path("reporting"))
     sources = load_lexicon(default_path("sources"))
     boilerplate_path = default_path("boilerplate")
-    nlp = load_pipeline(model) if parse else load_vocab(model, vectors=method != "lexicon")
+    light = None if parse or method != "lexicon" else load_vocab(model)
+    if light is not None:
+        nlp, (vocab, model_name) = None, light
+        tokenize: Callable[[str], list[str]] = EntryTokens(cache_root(), fingerprint(model_name), model)
+    else:
+        nlp = load_pipeline(model) if parse else load_with_vectors(model)
+        vocab, model_name = nlp.vocab, model_id(nlp)
+        tokenize = lambda text: [token.text for token in nlp.tokenizer(text)]  # noqa: E731
     rules = hedges.settings.get("rules", {})
     according = Lexicon(reporting.name, reporting.version, reporting.source, reporting.path,
                         {"according_to": reporting.categories.get("according_to", [])})
     source_lexicons = SourceLexicons(
-        sources=LexiconMatcher(nlp, sources),
-        according_to=LexiconMatcher(nlp, according),
+        sources=LexiconMatcher(vocab, sources, tokenize),
+        according_to=LexiconMatcher(vocab, according, tokenize),
         reporting_verbs=frozenset(v.lower() for v in reporting.categories.get("speech", [])),
         cognition_verbs=frozenset(v.lower() for v in reporting.categories.get("cognition", [])),
     )
@@ -71,11 +81,16 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
         from framing.models import load_model
 
         models = load_model(classifier)
+    matchers = LexiconMatcher(vocab, frames, tokenize), LexiconMatcher(vocab, hedges, tokenize)
+    if isinstance(tokenize, EntryTokens):
+        tokenize.save()
     return Resources(
         nlp=nlp,
-        frames=LexiconMatcher(nlp, frames),
+        vocab=vocab,
+        model=model_name,
+        frames=matchers[0],
         decision=dict(frames.settings.get("decision", {})),
-        hedges=LexiconMatcher(nlp, hedges),
+        hedges=matchers[1],
         hedge_rules=HedgeRules(frozenset(rules.get("modal_verbs", [])), frozenset(rules.get("conditional_not_hedge", [])),
                                frozenset(rules.get("hypothetical_markers", []))),
         sources=source_lexicons,
@@ -115,7 +130,7 @@ class ArticleResult:
 
 def prepare(article: Article, res: Resources) -> Prepared:
     """Excluded regions and quotations on the text as read; the masked, normalised text to parse."""
-    excluded = excluded_regions(article.text, res.boilerplate)
+    excluded = excluded_regions(article.text, res.boilerplate, res.detect)
     check_scorable(article.text, excluded)
     quotes = quotations(article.text, excluded)
     return Prepared(article, excluded, quotes, mask(normalise(article.text), excluded))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from framing.lexicon import BoilerplateRules
 from framing.types import FramingError
@@ -20,6 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSLATION = str.maketrans(_CHAR_MAP)
 
+Detector = Callable[[str], tuple[str, float]]  # a chunk's language (ISO 639-1) and the confidence it is French
 OPENING_QUOTES = {"«": "»", "“": "”", "„": "”"}
 STRAIGHT_QUOTE = '"'
 
@@ -82,8 +84,9 @@ def markup_regions(text: str) -> list[Region]:
     return _union(blocks + tags)
 
 
-def excluded_regions(text: str, rules: BoilerplateRules, detect_language: bool = True) -> list[Region]:
-    """Site chrome, teasers, bylines, credits, markers, markup, duplicated and non-French lines."""
+def excluded_regions(text: str, rules: BoilerplateRules, detect: Detector | None = None) -> list[Region]:
+    """Site chrome, teasers, bylines, credits, markers, markup, duplicated and non-French lines (`detect`:
+    the language detector, by default `detect_language`)."""
     markup = markup_regions(text) if "<" in text else []
     regions: list[Region] = list(markup)
     seen_lines: set[str] = set()
@@ -111,8 +114,7 @@ def excluded_regions(text: str, rules: BoilerplateRules, detect_language: bool =
             regions.append(Region(start, end, "duplicate"))
             continue
         seen_lines.add(key)
-        if detect_language:
-            regions.extend(_non_french(text, start, end, line_regions, rules))
+        regions.extend(_non_french(text, start, end, line_regions, rules, detect or detect_language))
     return _union(regions, keep_labels=True)
 
 
@@ -125,7 +127,8 @@ _FRENCH_WORDS = frozenset("le la les de des du et est un une au aux en dans pour
 _ENGLISH_WORDS = frozenset("the of and to in is was on for with that this it be by as at from are has had have not will would".split())
 
 
-def _non_french(text: str, start: int, end: int, taken: list[Region], rules: BoilerplateRules) -> list[Region]:
+def _non_french(text: str, start: int, end: int, taken: list[Region], rules: BoilerplateRules,
+                detect: Detector) -> list[Region]:
     """Chunks of a line that are confidently in another language than French."""
     found = []
     chunk_start = start
@@ -147,22 +150,30 @@ def _non_french(text: str, start: int, end: int, taken: list[Region], rules: Boi
         words = [w.lower() for w in words]
         if sum(w in _FRENCH_WORDS for w in words) >= max(1, sum(w in _ENGLISH_WORDS for w in words)):
             continue  # French function words outweigh English ones: names and loanwords, not a foreign line
-        language, french = _language(chunk)
+        language, french = detect(chunk)
         if language != "fr" and french < rules.language_max_french:
             found.append(Region(s, e, "non_french", language))
     return found
+
+
+LANGUAGES = ("FRENCH", "ENGLISH", "GERMAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH")
 
 
 @lru_cache(maxsize=1)
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [Language.FRENCH, Language.ENGLISH, Language.GERMAN, Language.SPANISH,
-                 Language.ITALIAN, Language.PORTUGUESE, Language.DUTCH]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in LANGUAGES)).build()
 
 
-def _language(chunk: str) -> tuple[str, float]:
+def detector_version() -> str:
+    """What detect_language's answers depend on, for caching them."""
+    from importlib.metadata import version
+
+    return f"lingua-{version('lingua-language-detector')}|{','.join(LANGUAGES)}"
+
+
+def detect_language(chunk: str) -> tuple[str, float]:
     """The most likely language (ISO 639-1) of a chunk and the confidence that it is French."""
     values = _detector().compute_language_confidence_values(_SURROGATE.sub(" ", chunk))  # lingua wants valid UTF-8
     french = next((v.value for v in values if v.language.iso_code_639_1.name == "FR"), 0.0)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from framing.cache import FORMAT, ParseCache, cache_info, clear_cache, fingerprint
+from framing.cache import COMPACT_AFTER, FORMAT, LanguageCache, ParseCache, cache_info, clear_cache, fingerprint
 from framing.cli import main
 from framing.corpus import read_corpus
 from framing.engines import Scorer
@@ -40,12 +42,12 @@ def test_a_restored_doc_scores_exactly_as_a_fresh_parse(resources, corpus_dir, c
     """Parse, lemmas, morphology, entities and sentence boundaries all survive the DocBin, with either vocabulary."""
     prepared = [prepare(article, resources) for article in read_corpus(corpus_dir)[0]]
     fresh = [resources.nlp(item.parse_text) for item in prepared]
-    cache = ParseCache(cache_dir, fingerprint(resources.nlp))
+    cache = ParseCache(cache_dir, fingerprint(resources.model))
     keys = [cache.key(item.parse_text) for item in prepared]
     cache.put(keys, [resources.nlp(item.parse_text) for item in prepared])
     light = load_resources(parse=False)
     for res in (resources, light):
-        restored = cache.get(keys, res.nlp.vocab)
+        restored = cache.get(keys, res.vocab)
         assert set(restored) == set(keys)
         for item, doc, key in zip(prepared, fresh, keys):
             back = restored[key]
@@ -58,24 +60,24 @@ def test_a_restored_doc_scores_exactly_as_a_fresh_parse(resources, corpus_dir, c
 
 
 def test_keys_depend_on_text_model_and_pipeline(resources, cache_dir):
-    cache = ParseCache(cache_dir, fingerprint(resources.nlp))
-    other = ParseCache(cache_dir, fingerprint(resources.nlp).replace("3.8", "9.9"))
+    cache = ParseCache(cache_dir, fingerprint(resources.model))
+    other = ParseCache(cache_dir, fingerprint(resources.model).replace("3.8", "9.9"))
     assert cache.key("Le texte.") == cache.key("Le texte.")
     assert cache.key("Le texte.") != cache.key("Le texte !")
     assert cache.key("Le texte.") != other.key("Le texte.")
-    assert "framing_line_breaks" in fingerprint(resources.nlp)
-    assert fingerprint(load_vocab()) == fingerprint(resources.nlp)
+    assert "framing_line_breaks" in fingerprint(resources.model)
+    assert load_vocab()[1] == resources.model
 
 
 def test_unreadable_entries_are_parsed_again(resources, cache_dir):
-    cache = ParseCache(cache_dir, fingerprint(resources.nlp))
+    cache = ParseCache(cache_dir, fingerprint(resources.model))
     keys = [cache.key("Un texte."), cache.key("Un autre texte.")]
     cache.put(keys, [resources.nlp("Un texte."), resources.nlp("Un autre texte.")])
     for path in (cache_dir / FORMAT / "docs").iterdir():
         path.write_bytes(b"truncated")
-    assert cache.get(keys, resources.nlp.vocab) == {}
+    assert cache.get(keys, resources.vocab) == {}
     (cache_dir / FORMAT / "index" / keys[0][:2] / keys[0]).write_text("garbage", encoding="ascii")
-    assert cache.get(keys, resources.nlp.vocab) == {}
+    assert cache.get(keys, resources.vocab) == {}
 
 
 def test_an_interrupted_run_keeps_whole_entries_and_the_rerun_reuses_them(corpus_dir, tmp_path, cache_dir, monkeypatch):
@@ -141,3 +143,37 @@ def test_an_unwritable_cache_is_a_one_line_error(corpus_dir, tmp_path, monkeypat
     assert result.output.startswith("framing: error: ") and "--no-cache" in result.output
     assert len(result.output.strip().splitlines()) == 1
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
+
+
+def test_a_warm_run_loads_neither_the_tokenizer_nor_the_language_models(tmp_path, cache_dir):
+    """The French tokenizer's patterns and lingua's models take seconds to load; a warm run needs neither."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Le conseil d'administration a renvoyé Sam Altman, selon plusieurs médias.\n"
+                                  "The board of OpenAI said that it was not a decision taken lightly.\n", encoding="utf-8")
+    code = ("import sys; from framing.pipeline import score_corpus; from framing.text import _detector; "
+            f"score_corpus({str(corpus)!r}, sys.argv[1], progress=False); "
+            "print('spacy.lang.fr' in sys.modules, _detector.cache_info().currsize)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True,
+                           check=True).stdout.split() for name in ("cold", "warm")]
+    assert runs == [["True", "1"], ["False", "0"]]
+    _same_outputs(tmp_path / "cold", tmp_path / "warm")
+    assert '"non_french"' in (tmp_path / "warm" / "spans.jsonl").read_text(encoding="utf-8")
+
+
+def test_language_answers_are_kept_and_their_files_merged(cache_dir):
+    asked = []
+
+    def detect(chunk: str) -> tuple[str, float]:
+        asked.append(chunk)
+        return "en", 0.125
+
+    for i in range(COMPACT_AFTER + 1):
+        languages = LanguageCache(cache_dir, detect, "v1")
+        assert languages(f"chunk {i}") == ("en", 0.125) and languages(f"chunk {i}") == ("en", 0.125)
+        languages.save()
+    assert len(asked) == COMPACT_AFTER + 1
+    merged = LanguageCache(cache_dir, detect, "v1")
+    assert len(list(merged.folder.glob("*.json"))) == 1
+    assert [merged(f"chunk {i}") for i in (0, COMPACT_AFTER)] == [("en", 0.125)] * 2 and len(asked) == COMPACT_AFTER + 1
+    assert LanguageCache(cache_dir, detect, "v2")("chunk 0") and len(asked) == COMPACT_AFTER + 2
