@@ -24,6 +24,7 @@ _TRANSLATION = str.maketrans(_CHAR_MAP)
 Detector = Callable[[str], tuple[str, float]]  # a chunk's language (ISO 639-1) and the confidence it is French
 OPENING_QUOTES = {"«": "»", "“": "”", "„": "”"}
 STRAIGHT_QUOTE = '"'
+_QUOTE_OR_NEWLINE = re.compile("[\n%s]" % "".join(sorted({*OPENING_QUOTES, *OPENING_QUOTES.values(), STRAIGHT_QUOTE})))
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,8 @@ def quotations(text: str, excluded: list[Region]) -> list[Region]:
         stack.clear()
         straight_open = None
 
-    for i, ch in enumerate(text):
+    for match in _QUOTE_OR_NEWLINE.finditer(text):  # no other character changes the state
+        i, ch = match.start(), match.group()
         if ch == "\n":
             close_all(i)
         elif skip[i]:
