@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from framing.corpus import read_corpus
+from framing.output import staged
 from framing.types import FRAMES, FramingError
 
 CSS = files("framing").joinpath("templates/report.css").read_text(encoding="utf-8")
@@ -39,19 +40,22 @@ def build_report(results: str | Path, out: str | Path = "report", corpus: str | 
     texts = {article.id: article.text for article in read_corpus(corpus)[0]}
     check(rows, spans, texts, results, corpus)
     names = page_names([row["id"] for row in rows])
-    (out / "articles").mkdir(parents=True, exist_ok=True)
+    with staged(out) as stage:  # the earlier report stays whole until every page is written
+        (stage / "articles").mkdir()
+        for i, row in enumerate(rows):
+            nav = {"overview": "../index.html"}
+            if i:
+                nav["← previous"] = quote(names[rows[i - 1]["id"]])
+            if i + 1 < len(rows):
+                nav["next →"] = quote(names[rows[i + 1]["id"]])
+            body = article_page(row, texts[row["id"]], spans.get(row["id"], []), nav)
+            write(stage / "articles" / names[row["id"]], row.get("title") or row["id"], body)
+        errors = read_csv(results / "errors.csv") if (results / "errors.csv").exists() else []
+        write(stage / "index.html", "Framing report", overview(results, rows, names, spans, errors))
+    pages = set(names.values())
     for old in (out / "articles").glob("*.html"):
-        old.unlink()
-    for i, row in enumerate(rows):
-        nav = {"overview": "../index.html"}
-        if i:
-            nav["← previous"] = quote(names[rows[i - 1]["id"]])
-        if i + 1 < len(rows):
-            nav["next →"] = quote(names[rows[i + 1]["id"]])
-        body = article_page(row, texts[row["id"]], spans.get(row["id"], []), nav)
-        write(out / "articles" / names[row["id"]], row.get("title") or row["id"], body)
-    errors = read_csv(results / "errors.csv") if (results / "errors.csv").exists() else []
-    write(out / "index.html", "Framing report", overview(results, rows, names, spans, errors))
+        if old.name not in pages:  # pages of articles no longer in the results
+            old.unlink()
     return out / "index.html"
 
 

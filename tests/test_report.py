@@ -276,3 +276,24 @@ def test_render_text_keeps_text_and_every_span(case: tuple[str, list[dict]]) -> 
     parsed.close()
     assert parsed.marked == len(spans) and not parsed.stack and parsed.all == text
     assert {k: v for k, v in parsed.texts.items() if v} == {str(i): s["text"] for i, s in enumerate(spans) if s["text"]}
+
+
+def test_a_failed_report_leaves_the_earlier_one_whole(results: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "report"
+    build_report(results, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+    (out / "articles" / "gone.html").write_text("a page of an article no longer in the results", encoding="utf-8")
+    import framing.report
+
+    def fail(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(framing.report, "overview", fail)
+    with pytest.raises(RuntimeError):
+        build_report(results, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")} == \
+        {**before, Path("articles/gone.html"): b"a page of an article no longer in the results"}
+    monkeypatch.undo()
+    build_report(results, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
