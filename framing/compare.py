@@ -47,12 +47,15 @@ class Results:
 def read_articles(results: Path) -> pd.DataFrame:
     """Read RESULTS/articles.parquet, or articles.csv when there is no parquet file."""
     parquet, csv = results / "articles.parquet", results / "articles.csv"
-    if parquet.exists():
-        articles = pd.read_parquet(parquet)
-    elif csv.exists():
-        articles = pd.read_csv(csv, dtype={"id": str, "outlet": str, "date": str, "primary_frame": str})
-    else:
+    if not parquet.exists() and not csv.exists():
         raise FramingError(f"{parquet}: not found (nor articles.csv); run `framing score CORPUS --out {results}` first")
+    path = parquet if parquet.exists() else csv
+    try:
+        articles = (pd.read_parquet(path) if path == parquet else
+                    pd.read_csv(csv, dtype={"id": str, "outlet": str, "date": str, "primary_frame": str}))
+    except (OSError, ValueError, pd.errors.ParserError) as err:  # pyarrow and pandas raise these for bad files
+        raise FramingError(f"{path}: cannot be read ({str(err).splitlines()[0] if str(err) else type(err).__name__}); "
+                           f"run `framing score CORPUS --out {results}` again") from None
     if articles.empty:
         raise FramingError(f"{parquet if parquet.exists() else csv}: no articles; check errors.csv beside it")
     return articles

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -384,10 +385,13 @@ def load_model(path: str | Path | None = None) -> dict[str, Any]:
     path = Path(path) if path else DEFAULT_MODEL_FILE
     if not path.is_file():
         raise FramingError(f"{path}: model file not found; build it with 'framing train corpus/annotations/corpus.jsonl --out models/'")
-    untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
-    if untrusted:
-        raise FramingError(f"{path}: the model file holds untrusted types ({', '.join(untrusted[:3])}); retrain it with 'framing train'")
-    models = sio.load(path, trusted=TRUSTED_TYPES)
+    try:
+        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
+        if untrusted:
+            raise FramingError(f"{path}: the model file holds untrusted types ({', '.join(untrusted[:3])}); retrain it with 'framing train'")
+        models = sio.load(path, trusted=TRUSTED_TYPES)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):  # not a skops archive, or a damaged one
+        raise FramingError(f"{path}: not a skops model file; build one with 'framing train'") from None
     if not isinstance(models, dict) or not set(models) <= {"frames", "hedged"}:
         raise FramingError(f"{path}: not a framing model file; retrain it with 'framing train'")
     return models

@@ -223,3 +223,9 @@ def test_user_errors_name_the_file_and_the_fix(results, tmp_path):
         cmp.read_articles(tmp_path)
     run = CliRunner().invoke(main, ["compare", str(tmp_path), "--by", "outlet"])
     assert run.exit_code == 2 and "framing score" in run.output
+    (tmp_path / "articles.csv").write_text("", encoding="utf-8")
+    with pytest.raises(FramingError, match="articles.csv: cannot be read"):
+        cmp.read_articles(tmp_path)
+    (tmp_path / "articles.parquet").write_bytes(b"not parquet")
+    run = CliRunner().invoke(main, ["compare", str(tmp_path), "--by", "outlet"])
+    assert run.exit_code == 2 and "articles.parquet: cannot be read" in run.output and len(run.output.splitlines()) == 1

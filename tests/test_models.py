@@ -123,6 +123,9 @@ def test_skops_round_trip_and_untrusted_types(tmp_path):
         load_model(tmp_path / "bad.skops")
     with pytest.raises(FramingError, match="framing train"):
         load_model(tmp_path / "missing.skops")
+    (tmp_path / "text.skops").write_text("not a model", encoding="utf-8")
+    with pytest.raises(FramingError, match="text.skops: not a skops model file"):
+        load_model(tmp_path / "text.skops")
 
 
 class Untrusted:
