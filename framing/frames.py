@@ -6,14 +6,14 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from framing.lexicon import LexiconMatcher
+from framing.lexicon import LexiconMatcher, doc_tokens
 from framing.types import FRAMES, Article, Span, make_span
 
 
 def frame_spans(article: Article, doc: Doc, matcher: LexiconMatcher) -> list[Span]:
     """One span per lexicon hit; a token counts for one frame only (longest match wins)."""
-    return [make_span(article, "frame", match.category.lower(), doc[match.start].idx,
-                      doc[match.end - 1].idx + len(doc[match.end - 1].text),
+    tokens = doc_tokens(doc)
+    return [make_span(article, "frame", match.category.lower(), tokens.idx[match.start], tokens.end_char(match.end - 1),
                       entry=match.entry, lexicon=matcher.lexicon.label)
             for match in matcher(doc)]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from framing.lexicon import LexiconMatcher
+from framing.lexicon import LexiconMatcher, doc_tokens
 from framing.text import Region, inside
 from framing.types import Article, Span, make_span
 
@@ -78,9 +78,9 @@ def _hypothetical(verb: Token, markers: frozenset[str]) -> bool:
     return any(t.lower_ in markers and t.pos_ == "SCONJ" for t in verb.sent)
 
 
-def _anaphoric(doc: Doc, start: int, category: str) -> bool:
+def _anaphoric(lowers: list[str], start: int, category: str) -> bool:
     """'ces rumeurs', 'cette spéculation': an epistemic noun that refers back presents no uncertain claim."""
-    return category == "epistemic" and start > 0 and doc[start - 1].lower_ in ("ces", "cette", "ce", "cet")
+    return category == "epistemic" and start > 0 and lowers[start - 1] in ("ces", "cette", "ce", "cet")
 
 
 def _cue_end(token: Token) -> int:
@@ -96,15 +96,21 @@ def hedge_spans(article: Article, doc: Doc, matcher: LexiconMatcher, rules: Hedg
     """Every hedge cue; those inside a direct quotation are kept with in_quote=True."""
     spans: list[Span] = []
     taken: set[int] = set()
+    tokens = doc_tokens(doc)
     for match in matcher(doc):
-        start, end = doc[match.start].idx, doc[match.end - 1].idx + len(doc[match.end - 1].text)
-        if _anaphoric(doc, match.start, match.category):
+        start, end = tokens.idx[match.start], tokens.end_char(match.end - 1)
+        if _anaphoric(tokens.lower, match.start, match.category):
             continue
         spans.append(make_span(article, "hedge", match.entry, start, end, category=match.category,
                                in_quote=inside(start, quotes)))
         taken.update(range(match.start, match.end))
-    for token in doc:
-        if token.i in taken or not is_conditional(token):
+    # is_conditional's first two tests, on plain strings: few tokens are left to build as Token objects
+    verbs = [i for i, pos in enumerate(tokens.pos) if pos in ("VERB", "AUX")]
+    for i in verbs:
+        if i in taken or not _CONDITIONAL_ENDING.match(tokens.lower[i]):
+            continue
+        token = doc[i]
+        if not is_conditional(token):
             continue
         lemma = token.lemma_.lower()
         if lemma in rules.not_hedge or _hypothetical(token, rules.hypothetical_markers) or _future_in_past(token):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import yaml
-from spacy.attrs import SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.matcher import PhraseMatcher
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -243,27 +247,86 @@ class Match:
 _ELISIONS = {"d'": "de", "l'": "le", "qu'": "que", "s'": "se", "n'": "ne", "j'": "je", "c'": "ce", "m'": "me", "t'": "te"}
 
 
+@dataclass
+class DocTokens:
+    """A Doc's token attributes as plain lists, read once: indexing a list costs far less than the
+    Token object that every doc[i] or `for token in doc` builds."""
+
+    text: list[str]
+    lower: list[str]
+    lemma: list[str]  # Token.lemma_
+    pos: list[str]  # Token.pos_
+    idx: list[int]
+    is_word: list[bool]  # neither punctuation nor space
+    is_stop: list[bool]
+    is_alpha: list[bool]
+
+    def end_char(self, i: int) -> int:
+        """The character offset just after token i."""
+        return self.idx[i] + len(self.text[i])
+
+
+def doc_tokens(doc: Doc) -> DocTokens:
+    """The Doc's token attributes, computed once and cached on the Doc."""
+    cached = doc.user_data.get("framing_tokens")
+    if cached is None:
+        array = doc.to_array([ORTH, LOWER, LEMMA, POS, IDX, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA])
+        orth, lower, lemma, pos, idx = array[:, :5].T.tolist()
+        punct, space, stop, alpha = array[:, 5:].astype(bool).T
+        strings = doc.vocab.strings
+        names = {key: strings[key] for key in {*orth, *lower, *lemma}}
+        cached = doc.user_data["framing_tokens"] = DocTokens(
+            text=[names[key] for key in orth], lower=[names[key] for key in lower],
+            lemma=[names[key] for key in lemma], pos=[POS_NAMES[key] for key in pos], idx=idx,
+            is_word=(~(punct | space)).tolist(), is_stop=stop.tolist(), is_alpha=alpha.tolist())
+    return cached
+
+
+def _lemma_words(doc: Doc) -> list[str]:
+    """Each token's lower-cased lemma (its form when it has none), with spaces made underscores."""
+    tokens = doc_tokens(doc)
+    return [(lemma or text).lower().replace(" ", "_") or text for lemma, text in zip(tokens.lemma, tokens.text)]
+
+
 def lemma_doc(doc: Doc) -> Doc:
     """A parallel Doc of lower-cased lemmas, token for token, cached on the Doc."""
     cached = doc.user_data.get("framing_lemmas")
     if cached is None:
-        words = [(t.lemma_ or t.text).lower().replace(" ", "_") or t.text for t in doc]
-        cached = Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
-        cached.user_data["framing_lowers"] = [w.lower() for w in words]  # what spaCy's LOWER gives, without a lookup
+        cached = Doc(doc.vocab, words=_lemma_words(doc), spaces=doc.to_array(SPACY).astype(bool).tolist())
         doc.user_data["framing_lemmas"] = cached
     return cached
 
 
-def _positions(doc: Doc) -> tuple[list[str], dict[str, list[int]]]:
-    """The tokens' lower-cased forms, and where each form occurs; computed once per Doc."""
-    cached = doc.user_data.get("framing_positions")
+def _targets(doc: Doc) -> list[tuple[list[str], dict[str, list[int]]]]:
+    """The word sequences entries are matched on, each with where every word occurs; computed once per Doc.
+
+    They are the tokens' lower-cased forms, and the lower-cased forms of their lemmas (what spaCy's
+    LOWER gives on lemma_doc, without building it).
+    """
+    cached = doc.user_data.get("framing_targets")
     if cached is None:
-        lowers = doc.user_data.get("framing_lowers") or [t.lower_ for t in doc]
-        at: dict[str, list[int]] = {}
-        for i, lower in enumerate(lowers):
-            at.setdefault(lower, []).append(i)
-        cached = doc.user_data["framing_positions"] = lowers, at
+        forms, lemmas = doc_tokens(doc).lower, [word.lower() for word in _lemma_words(doc)]
+        cached = doc.user_data["framing_targets"] = [(words, _positions(words)) for words in (forms, lemmas)]
     return cached
+
+
+def _positions(words: list[str]) -> dict[str, list[int]]:
+    """Where each word occurs."""
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        at.setdefault(word, []).append(i)
+    return at
+
+
+_Hit = tuple[int, int, str, str]  # a candidate Match: start, end, category, entry
+
+
+class _Phrases(NamedTuple):
+    """Entries without wildcards: their categories and entries by their words, and their lengths in
+    words by their first word."""
+
+    entries: dict[tuple[str, ...], list[tuple[str, str]]]
+    lengths: dict[str, set[int]]
 
 
 class LexiconMatcher:
@@ -295,15 +358,44 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> list[Match]:
         """Longest non-overlapping matches over the whole Doc, computed once and cached on it."""
         cache = doc.user_data.setdefault("framing_matches", {})
-        if self.lexicon.label not in cache:
-            lemmas = lemma_doc(doc)
-            found = [Match(s, e, *self._keys[key]) for target in (doc, lemmas) for key, s, e in self.phrases(target)]
+        label = self.lexicon.label
+        if label not in cache:
+            targets = _targets(doc)
+            found = [hit for words, at in targets for hit in self._phrase_matches(words, at)]
             if self.globs:
-                found += [m for target in (doc, lemmas) for m in self._glob_matches(*_positions(target))]
-            cache[self.lexicon.label] = _longest(found)
-        return cache[self.lexicon.label]
+                found += [hit for words, at in targets for hit in self._glob_matches(words, at)]
+            cache[label] = _longest(found)
+        return cache[label]
 
-    def _glob_matches(self, lowers: list[str], at: dict[str, list[int]]) -> list[Match]:
+    @cached_property
+    def _phrases(self) -> _Phrases:
+        """The PhraseMatcher's patterns as words, to match on plain lists of strings.
+
+        A PhraseMatcher shows its patterns only in its pickling data (vocab, patterns by key, callbacks,
+        attribute), each pattern a tuple of the LOWER ids of its words.
+        """
+        vocab, patterns = self.phrases.__reduce__()[1][:2]
+        phrases = _Phrases({}, {})
+        for key, keywords in patterns.items():
+            category, entry = self._keys[vocab.strings[key]]
+            for keyword in keywords:
+                words = tuple(vocab.strings[lower] for lower in keyword)
+                phrases.entries.setdefault(words, []).append((category, entry))
+                phrases.lengths.setdefault(words[0], set()).add(len(words))
+        return phrases
+
+    def _phrase_matches(self, words: list[str], at: dict[str, list[int]]) -> list[_Hit]:
+        """Every occurrence of every entry without wildcards, as spaCy's PhraseMatcher would find them."""
+        entries, lengths = self._phrases
+        found = []
+        for first in lengths.keys() & at.keys():
+            for n in lengths[first]:
+                for start in at[first]:
+                    for category, entry in entries.get(tuple(words[start:start + n]), ()):
+                        found.append((start, start + n, category, entry))
+        return found
+
+    def _glob_matches(self, lowers: list[str], at: dict[str, list[int]]) -> list[_Hit]:
         """Entries with wildcards, word by word; a pattern word matches as spaCy's Matcher REGEX would (re.search)."""
         found = []
         for category, entry, words in self.globs:
@@ -311,16 +403,19 @@ class LexiconMatcher:
             if isinstance(first, str):
                 starts = at.get(first, [])
             else:
-                starts = sorted(i for lower, where in at.items() if first.search(lower) for i in where)
+                starts = sorted(i for lower in filter(first.search, at) for i in at[lower])
             for start in starts:
                 end = start + len(words)
                 if end <= len(lowers) and all(_fits(word, lowers[i]) for i, word in enumerate(words[1:], start + 1)):
-                    found.append(Match(start, end, category, entry))
+                    found.append((start, end, category, entry))
         return found
 
     def within(self, span) -> list[Match]:
         """Matches overlapping a span of the Doc, in Doc token indices."""
-        return [m for m in self(span.doc) if m.start < span.end and span.start < m.end]
+        matches = self(span.doc)
+        # Matches do not overlap, so both their starts and their ends rise through the list.
+        first = bisect_right(matches, span.start, key=attrgetter("end"))
+        return matches[first:bisect_left(matches, span.end, lo=first, key=attrgetter("start"))]
 
 
 def _entry_words(tokenize: Callable[[str], list[str]], entry: str) -> list[str]:
@@ -343,15 +438,16 @@ def _glob_regex(word: str) -> str:
     return "^" + "".join({"*": ".*", "?": "."}.get(p, re.escape(p)) for p in parts) + "$"
 
 
-def _longest(matches: list[Match]) -> list[Match]:
+def _longest(hits: list[_Hit]) -> list[Match]:
     """Keep the longest non-overlapping matches, earliest first on ties."""
     chosen: list[Match] = []
     taken: set[int] = set()
-    for match in sorted(set(matches), key=lambda m: (-(m.end - m.start), m.start, m.category, m.entry)):
-        if not taken.intersection(range(match.start, match.end)):
-            chosen.append(match)
-            taken.update(range(match.start, match.end))
-    return sorted(chosen, key=lambda m: m.start)
+    # Longest first; among equals, the earliest start, then category and entry.
+    for _, (start, end, category, entry) in sorted((hit[0] - hit[1], hit) for hit in set(hits)):
+        if taken.isdisjoint(range(start, end)):
+            chosen.append(Match(start, end, category, entry))
+            taken.update(range(start, end))
+    return sorted(chosen, key=attrgetter("start"))
 
 
 def describe(lexicon: Lexicon) -> str:
