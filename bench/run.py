@@ -11,6 +11,7 @@ live in a temporary folder that is removed at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -77,6 +78,19 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def machine() -> str:
+    """CPU model and count, Python and spaCy versions: what the figures were measured on."""
+    import platform
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        names = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
+        cpu = names[0] if names else cpu
+    return (f"{cpu}, {os.cpu_count()} CPUs; Python {platform.python_version()}, spaCy {version('spacy')}, "
+            f"framing {version('framing')}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="articles in the benchmark corpus (10 N are scored too)")
@@ -106,7 +120,8 @@ def main() -> None:
         }
         words = sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8"))
         print(f"N = {args.n} articles ({words / args.n:.0f} words on average), resampled from {len(pool)} sentences "
-              f"of {len(lengths)} real articles; model {args.model}; batch size {args.batch_size}; {os.cpu_count()} CPUs")
+              f"of {len(lengths)} real articles; model {args.model}; batch size {args.batch_size}")
+        print(machine())
         print(f"{'':<42} {'wall':>8}   {'CPU':>8}   {'peak':>8}")
         results = {}
         for name, command in runs.items():

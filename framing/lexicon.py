@@ -1,4 +1,4 @@
-"""Lexicons as data: reading YAML, LIWC .dic and Lexicoder .lc3, validating, compiling to spaCy matchers."""
+"""Lexicons as data: reading YAML, LIWC .dic and Lexicoder .lc3, validating, matching on parsed Docs."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import yaml
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SPACY
-from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from framing.types import FRAMES, FramingError
 
@@ -288,20 +285,11 @@ def _lemma_words(doc: Doc) -> list[str]:
     return [(lemma or text).lower().replace(" ", "_") or text for lemma, text in zip(tokens.lemma, tokens.text)]
 
 
-def lemma_doc(doc: Doc) -> Doc:
-    """A parallel Doc of lower-cased lemmas, token for token, cached on the Doc."""
-    cached = doc.user_data.get("framing_lemmas")
-    if cached is None:
-        cached = Doc(doc.vocab, words=_lemma_words(doc), spaces=doc.to_array(SPACY).astype(bool).tolist())
-        doc.user_data["framing_lemmas"] = cached
-    return cached
-
-
 def _targets(doc: Doc) -> list[tuple[list[str], dict[str, list[int]]]]:
     """The word sequences entries are matched on, each with where every word occurs; computed once per Doc.
 
     They are the tokens' lower-cased forms, and the lower-cased forms of their lemmas (what spaCy's
-    LOWER gives on lemma_doc, without building it).
+    LOWER gives on a Doc of the lemmas, without building it).
     """
     cached = doc.user_data.get("framing_targets")
     if cached is None:
@@ -330,30 +318,29 @@ class _Phrases(NamedTuple):
 
 
 class LexiconMatcher:
-    """Lexicon entries compiled to spaCy matchers over lower-cased forms and over lemmas.
+    """Lexicon entries matched on the tokens' lower-cased forms and on their lemmas.
 
     An entry matches when its words equal the tokens' lower-cased forms, or their lemmas (elided
     words such as d' also match their full form de); '*' and '?' are wildcards within a word.
     """
 
-    def __init__(self, vocab: Vocab, lexicon: Lexicon, tokenize: Callable[[str], list[str]]):
+    def __init__(self, lexicon: Lexicon, tokenize: Callable[[str], list[str]]):
         self.lexicon = lexicon
-        self.phrases = PhraseMatcher(vocab, attr="LOWER")
         self.globs: list[tuple[str, str, list[str | re.Pattern[str]]]] = []
-        self._keys: dict[int, tuple[str, str]] = {}
+        self._phrases = _Phrases({}, {})
         for category, entries in lexicon.categories.items():
             for entry in entries:
-                key = f"{lexicon.name}|{category}|{entry}"
-                self._keys[vocab.strings.add(key)] = (category, entry)
                 words = _entry_words(tokenize, entry)
                 if any("*" in w or "?" in w for w in words):
                     self.globs.append((category, entry, [_glob_word(w) for w in words]))
-                else:
-                    as_lemmas = [_ELISIONS.get(w, w) for w in words]
-                    patterns = [Doc(vocab, words=words)]
-                    if as_lemmas != words:
-                        patterns.append(Doc(vocab, words=as_lemmas))
-                    self.phrases.add(key, patterns)
+                    continue
+                as_lemmas = [_ELISIONS.get(w, w) for w in words]
+                for pattern in [words] + ([as_lemmas] if as_lemmas != words else []):
+                    key = tuple(word.lower() for word in pattern if word)
+                    if not key:
+                        continue
+                    self._phrases.entries.setdefault(key, []).append((category, entry))
+                    self._phrases.lengths.setdefault(key[0], set()).add(len(key))
 
     def __call__(self, doc: Doc) -> list[Match]:
         """Longest non-overlapping matches over the whole Doc, computed once and cached on it."""
@@ -367,25 +354,8 @@ class LexiconMatcher:
             cache[label] = _longest(found)
         return cache[label]
 
-    @cached_property
-    def _phrases(self) -> _Phrases:
-        """The PhraseMatcher's patterns as words, to match on plain lists of strings.
-
-        A PhraseMatcher shows its patterns only in its pickling data (vocab, patterns by key, callbacks,
-        attribute), each pattern a tuple of the LOWER ids of its words.
-        """
-        vocab, patterns = self.phrases.__reduce__()[1][:2]
-        phrases = _Phrases({}, {})
-        for key, keywords in patterns.items():
-            category, entry = self._keys[vocab.strings[key]]
-            for keyword in keywords:
-                words = tuple(vocab.strings[lower] for lower in keyword)
-                phrases.entries.setdefault(words, []).append((category, entry))
-                phrases.lengths.setdefault(words[0], set()).add(len(words))
-        return phrases
-
     def _phrase_matches(self, words: list[str], at: dict[str, list[int]]) -> list[_Hit]:
-        """Every occurrence of every entry without wildcards, as spaCy's PhraseMatcher would find them."""
+        """Every occurrence of every entry without wildcards."""
         entries, lengths = self._phrases
         found = []
         for first in lengths.keys() & at.keys():

@@ -70,8 +70,8 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
     according = Lexicon(reporting.name, reporting.version, reporting.source, reporting.path,
                         {"according_to": reporting.categories.get("according_to", [])})
     source_lexicons = SourceLexicons(
-        sources=LexiconMatcher(vocab, sources, tokenize),
-        according_to=LexiconMatcher(vocab, according, tokenize),
+        sources=LexiconMatcher(sources, tokenize),
+        according_to=LexiconMatcher(according, tokenize),
         reporting_verbs=frozenset(v.lower() for v in reporting.categories.get("speech", [])),
         cognition_verbs=frozenset(v.lower() for v in reporting.categories.get("cognition", [])),
     )
@@ -81,7 +81,7 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
         from framing.models import load_model
 
         models = load_model(classifier)
-    matchers = LexiconMatcher(vocab, frames, tokenize), LexiconMatcher(vocab, hedges, tokenize)
+    matchers = LexiconMatcher(frames, tokenize), LexiconMatcher(hedges, tokenize)
     if isinstance(tokenize, EntryTokens):
         tokenize.save()
     return Resources(

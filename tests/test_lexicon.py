@@ -59,7 +59,7 @@ def test_matching_on_forms_lemmas_elisions_globs_longest(nlp):
     lexicon = Lexicon("t", "1", "test", "t.yaml", {
         "governance": ["conseil d'administration", "régul*", "licencier"],
         "drama": ["conseil", "chaos"]})
-    matcher = LexiconMatcher(nlp.vocab, lexicon, lambda text: [t.text for t in nlp.tokenizer(text)])
+    matcher = LexiconMatcher(lexicon, lambda text: [t.text for t in nlp.tokenizer(text)])
     doc = nlp("Les conseils d'administration ont licencié le PDG ; la régulation et le chaos.")
     found = [(doc[m.start:m.end].text, m.category, m.entry) for m in matcher(doc)]
     assert ("conseils d'administration", "governance", "conseil d'administration") in found  # plural via lemma
