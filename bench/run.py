@@ -98,10 +98,14 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1, help="runs at N repeated, the fastest kept")
+    parser.add_argument("--write-corpus", metavar="PATH", help="only write the N-article corpus to PATH (JSONL)")
     args = parser.parse_args()
 
     sources = [ROOT / "corpus"] + ([DEVCORPUS] if DEVCORPUS.exists() else [])
     pool, lengths = sentences(sources)
+    if args.write_corpus:
+        build_corpus(Path(args.write_corpus), args.n, pool, lengths, args.seed)
+        return
     work = Path(tempfile.mkdtemp(prefix="framing-bench-"))
     env = dict(os.environ, FRAMING_CACHE_DIR=str(work / "cache"))
     try:

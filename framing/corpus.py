@@ -7,7 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from framing.lexicon import safe_yaml
 from framing.types import METADATA_FIELDS, Article, FramingError
@@ -255,17 +255,22 @@ def delimiter(text: str) -> str:
     return max([",", ";", "\t"], key=header.count)
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    records = []
+def jsonl_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """The value of every non-blank line of a JSON Lines file, with its line number; a ValueError names a bad line."""
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             try:
-                record = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError as err:
                 raise ValueError(f"line {n} is not valid JSON ({err.msg})") from None
-            if not isinstance(record, dict):
-                raise ValueError(f"line {n} is not a JSON object with 'id' and 'text'")
-            records.append(record)
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for n, record in jsonl_lines(path):
+        if not isinstance(record, dict):
+            raise ValueError(f"line {n} is not a JSON object with 'id' and 'text'")
+        records.append(record)
     return records
 
 

@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from framing.types import FRAMES, FramingError
+from framing.corpus import jsonl_lines
+from framing.types import FRAMES, FramingError, file_sha256
 
 GOLD_KEYS = ("article", "text_sha256", "excluded", "sentences", "hedges", "attributions", "quotes",
              "article_frames", "primary_frame")
@@ -29,13 +30,11 @@ def load_gold(path: str | Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         raise FramingError(f"{path}: gold file not found; give an annotation .jsonl (see corpus/annotations/FORMAT.md)")
     gold: dict[str, dict[str, Any]] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise FramingError(f"{path}: line {n} is not valid JSON ({err.msg}); fix the line") from None
+    try:
+        lines = list(jsonl_lines(path))
+    except ValueError as err:
+        raise FramingError(f"{path}: {err}; fix the line") from None
+    for n, item in lines:
         missing = [k for k in GOLD_KEYS if k not in item]
         if missing:
             raise FramingError(f"{path}: line {n} lacks {', '.join(missing)}; see corpus/annotations/FORMAT.md")
@@ -105,8 +104,7 @@ def load_prediction(folder: str | Path) -> Prediction:
     if missing:
         raise FramingError(f"{folder}: {', '.join(missing)} missing; give a folder written by 'framing score --out'")
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-    with (folder / "spans.jsonl").open(encoding="utf-8") as stream:
-        spans = [json.loads(line) for line in stream if line.strip()]
+    spans = [span for _, span in jsonl_lines(folder / "spans.jsonl")]
     sentences = pd.read_parquet(folder / "sentences.parquet").to_dict("records")
     articles = pd.read_parquet(folder / "articles.parquet").to_dict("records")
     pred = prediction_from_rows(run.get("method", "lexicon"), spans, sentences, articles)
@@ -539,7 +537,7 @@ def run_evaluation(gold_path: str | Path, pred_dirs: list[str], texts: str | Pat
     gold = load_gold(gold_path)
     out = Path(out) if out else Path("results") / "evaluation" / gold_path.stem
     record: dict[str, Any] = {"framing": __version__, "gold": gold_path.as_posix(),
-                              "gold_sha256": hashlib.sha256(gold_path.read_bytes()).hexdigest(),
+                              "gold_sha256": file_sha256(gold_path),
                               "n_articles": len(gold), "n_boot": n_boot, "seed": seed}
     if against:
         other = load_gold(against)

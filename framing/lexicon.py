@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
-from framing.types import FRAMES, FramingError
+from framing.types import FRAMES, FramingError, file_sha256
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 _GLOB_MARK = "qqglobqq"
@@ -62,10 +61,6 @@ def _read_text(path: Path) -> str:
         raise FramingError(f"{path}: not UTF-8 ({err.reason} at byte {err.start}); save it as UTF-8") from None
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read a lexicon in any supported format, chosen by the file extension."""
     path = Path(path)
@@ -78,7 +73,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
         lexicon = _load_lc3(path)
     else:
         raise FramingError(f"{path}: unknown lexicon format '{suffix}'; use .yaml, .dic (LIWC) or .lc3 (Lexicoder)")
-    lexicon.sha256 = _sha256(path)
+    lexicon.sha256 = file_sha256(path)
     _validate_entries(lexicon)
     return lexicon
 
@@ -279,22 +274,18 @@ def doc_tokens(doc: Doc) -> DocTokens:
     return cached
 
 
-def _lemma_words(doc: Doc) -> list[str]:
-    """Each token's lower-cased lemma (its form when it has none), with spaces made underscores."""
-    tokens = doc_tokens(doc)
-    return [(lemma or text).lower().replace(" ", "_") or text for lemma, text in zip(tokens.lemma, tokens.text)]
-
-
 def _targets(doc: Doc) -> list[tuple[list[str], dict[str, list[int]]]]:
     """The word sequences entries are matched on, each with where every word occurs; computed once per Doc.
 
-    They are the tokens' lower-cased forms, and the lower-cased forms of their lemmas (what spaCy's
-    LOWER gives on a Doc of the lemmas, without building it).
+    They are the tokens' lower-cased forms, and their lower-cased lemmas (the form when a token has no
+    lemma, spaces made underscores), as spaCy's LOWER gives them on a Doc of the lemmas.
     """
     cached = doc.user_data.get("framing_targets")
     if cached is None:
-        forms, lemmas = doc_tokens(doc).lower, [word.lower() for word in _lemma_words(doc)]
-        cached = doc.user_data["framing_targets"] = [(words, _positions(words)) for words in (forms, lemmas)]
+        tokens = doc_tokens(doc)
+        lemmas = [((lemma or text).lower().replace(" ", "_") or text).lower()
+                  for lemma, text in zip(tokens.lemma, tokens.text)]
+        cached = doc.user_data["framing_targets"] = [(words, _positions(words)) for words in (tokens.lower, lemmas)]
     return cached
 
 
@@ -336,7 +327,7 @@ class LexiconMatcher:
                     continue
                 as_lemmas = [_ELISIONS.get(w, w) for w in words]
                 for pattern in [words] + ([as_lemmas] if as_lemmas != words else []):
-                    key = tuple(word.lower() for word in pattern if word)
+                    key = tuple(word.lower() for word in pattern)
                     if not key:
                         continue
                     self._phrases.entries.setdefault(key, []).append((category, entry))

@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from spacy.tokens import Doc
 
-from framing.types import FRAMES, HEDGE_CATEGORIES, FramingError, Span
+from framing.types import FRAMES, HEDGE_CATEGORIES, FramingError, Span, file_sha256
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_FILE = MODEL_DIR / "framing.skops"
@@ -215,10 +215,6 @@ class Examples:
         return [self.features[i] for i in keep], y, [self.groups[i] for i in keep]
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def parse_articles(articles, res):
     """(article, doc, lexicon spans) for each article, parsed once with the scoring pipeline."""
     from framing.pipeline import analyse, prepare
@@ -236,7 +232,7 @@ def examples_from_gold(path: Path, texts: list[str] | str | Path | None, res) ->
     gold = load_gold(path)
     texts_by_id = load_texts(gold, path, texts)
     articles = [Article(a, texts_by_id[a]) for a in sorted(gold)]
-    ex = Examples([], [], [], [{"path": str(path), "sha256": _file_sha(path)}])
+    ex = Examples([], [], [], [{"path": str(path), "sha256": file_sha256(path)}])
     for article, doc, spans in parse_articles(articles, res):
         for sentence in gold[article.id]["sentences"]:
             ex.features.append(sentence_features(doc, sentence["start"], sentence["end"], spans))
@@ -263,7 +259,7 @@ def examples_from_csv(path: Path, res) -> Examples:
         raise FramingError(f"{path}: give all four frame columns ({', '.join(FRAMES)}) or none")
     if not frames_given and "hedged" not in columns:
         raise FramingError(f"{path}: no label column; add 0/1 columns {', '.join(LABELS)}")
-    ex = Examples([], [], [], [{"path": str(path), "sha256": _file_sha(path)}])
+    ex = Examples([], [], [], [{"path": str(path), "sha256": file_sha256(path)}])
     articles = [Article(f"row{n}", row["text"]) for n, row in enumerate(rows, 2)]
     for (article, doc, spans), row, n in zip(parse_articles(articles, res), rows, range(2, len(rows) + 2)):
         labels: dict[str, int | None] = {}
@@ -353,7 +349,7 @@ def save_model(models: dict[str, Any], out: str | Path, card: dict[str, Any]) ->
     sio.dump(models, partial)
     _fix_zip_times(partial)
     os.replace(partial, target)
-    card = {**card, "model_file": target.name, "model_sha256": _file_sha(target)}
+    card = {**card, "model_file": target.name, "model_sha256": file_sha256(target)}
     atomic_write_text(out / "model-card.json", json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     atomic_write_text(out / "model-card.md", card_markdown(card))
     return target
@@ -404,7 +400,7 @@ def classifier_record(path: str | Path | None = None) -> dict[str, str]:
         shown = str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         shown = str(path)
-    return {"path": shown, "sha256": _file_sha(path)}
+    return {"path": shown, "sha256": file_sha256(path)}
 
 
 def model_card(examples: Examples, results: dict[str, Any], random_state: int, nlp_id: str) -> dict[str, Any]:

@@ -43,13 +43,6 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-class _FrenchLexemes(BaseDefaults):
-    """The lexical attributes of French that framing reads (lower case, punctuation, stop words) without the
-    French tokenizer, whose patterns take seconds to compile."""
-
-    stop_words = frozenset()
-
-
 def _model_meta(model: str) -> dict:
     try:
         path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
@@ -65,8 +58,10 @@ def load_vocab(model: str = DEFAULT_MODEL) -> tuple[Vocab, str] | None:
     meta = _model_meta(model)
     if meta.get("lang") != "fr":
         return None
-    _FrenchLexemes.stop_words = _french_stop_words()
-    return create_vocab("fr", _FrenchLexemes), model_id_from_meta(meta)
+    # The lexical attributes framing reads (lower case, punctuation, stop words) as French gives them,
+    # without French's tokenizer, whose patterns take seconds to compile.
+    defaults = type("FrenchLexemes", (BaseDefaults,), {"stop_words": _french_stop_words()})
+    return create_vocab("fr", defaults), model_id_from_meta(meta)
 
 
 @lru_cache(maxsize=4)

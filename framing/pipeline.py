@@ -23,7 +23,7 @@ from framing.nlp import DEFAULT_MODEL, load_pipeline, load_vocab, load_with_vect
 from framing.scoring import article_row, sentence_rows, term_rows
 from framing.text import (Detector, Region, check_scorable, detect_language, excluded_regions, mask, normalise,
                           quotations)
-from framing.types import Article, FramingError, Span
+from framing.types import Article, FramingError, Span, file_sha256
 
 
 @dataclass
@@ -81,16 +81,16 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
         from framing.models import load_model
 
         models = load_model(classifier)
-    matchers = LexiconMatcher(frames, tokenize), LexiconMatcher(hedges, tokenize)
-    if isinstance(tokenize, EntryTokens):
+    frame_matcher, hedge_matcher = LexiconMatcher(frames, tokenize), LexiconMatcher(hedges, tokenize)
+    if isinstance(tokenize, EntryTokens):  # every entry is tokenised by now
         tokenize.save()
     return Resources(
         nlp=nlp,
         vocab=vocab,
         model=model_name,
-        frames=matchers[0],
+        frames=frame_matcher,
         decision=dict(frames.settings.get("decision", {})),
-        hedges=matchers[1],
+        hedges=hedge_matcher,
         hedge_rules=HedgeRules(frozenset(rules.get("modal_verbs", [])), frozenset(rules.get("conditional_not_hedge", [])),
                                frozenset(rules.get("hypothetical_markers", []))),
         sources=source_lexicons,
@@ -103,13 +103,11 @@ def load_resources(model: str = DEFAULT_MODEL, frame_lexicon: str | Path | None 
 
 def load_lexicon_provenance(path: Path) -> Lexicon:
     """The boilerplate file's name, version and hash, for run records (its entries are regexes)."""
-    import hashlib
-
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Lexicon(str(data["name"]), str(data["version"]), str(data["source"]), str(path), {},
-                   sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+                   sha256=file_sha256(path))
 
 
 @dataclass

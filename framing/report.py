@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from framing.corpus import read_corpus
+from framing.corpus import jsonl_lines, read_corpus
 from framing.output import staged
 from framing.types import FRAMES, FramingError
 
@@ -72,13 +72,11 @@ def read_spans(path: Path) -> dict[str, list[dict[str, Any]]]:
     if not path.exists():
         raise FramingError(f"{path}: not found; run `framing score CORPUS --out {path.parent}` first")
     spans: dict[str, list[dict[str, Any]]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                span = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise FramingError(f"{path}:{number}: not valid JSON ({err.msg}); re-run `framing score`") from None
+    try:
+        for _, span in jsonl_lines(path):
             spans.setdefault(span["article"], []).append(span)
+    except ValueError as err:
+        raise FramingError(f"{path}: {err}; re-run `framing score`") from None
     return spans
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import platform
@@ -14,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, get_args
 
-from framing.types import FramingError, Method
+from framing.types import FramingError, Method, file_sha256
 
 MANIFEST = "manifest.json"
 PATHS = "paths"  # a string or a list of strings
@@ -191,11 +190,11 @@ def build_manifest(study: Study, results: Path) -> dict[str, Any]:
     inputs += [study.folder / gold for gold in study.gold]
     return {
         "command": f"framing run {study.path.name}",
-        "study": {"path": Path(os.path.relpath(study.path, study.results_dir)).as_posix(), "sha256": sha256(study.path)},
+        "study": {"path": Path(os.path.relpath(study.path, study.results_dir)).as_posix(), "sha256": file_sha256(study.path)},
         "seed": study.seed,
         "versions": versions(study.model),
-        "inputs": {_input_name(path, study.folder): sha256(path) for path in sorted(set(inputs))},
-        "outputs": {name: sha256(results / name) for name in files(results) if name != MANIFEST},
+        "inputs": {_input_name(path, study.folder): file_sha256(path) for path in sorted(set(inputs))},
+        "outputs": {name: file_sha256(results / name) for name in files(results) if name != MANIFEST},
     }
 
 
@@ -222,10 +221,6 @@ def read_manifest(results: Path) -> dict[str, Any]:
         raise FramingError(f"{path}: not found; `framing run STUDY.toml` writes it beside the results") from None
     except ValueError as err:
         raise FramingError(f"{path}: not valid JSON ({err}); re-run the study with `framing run`") from None
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def files(folder: Path) -> list[str]:
@@ -308,7 +303,7 @@ def _status(name: str, listed: set[str], results: Path, again: Path) -> str:
         return "extra"
     if not (results / name).is_file() or not (again / name).is_file():
         return "missing"
-    return "same" if sha256(results / name) == sha256(again / name) else "differs"
+    return "same" if file_sha256(results / name) == file_sha256(again / name) else "differs"
 
 
 def changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:

@@ -1,8 +1,10 @@
-"""Shared data types and option names: Article, Span, and the Literal vocabularies."""
+"""Shared data types and option names: Article, Span, the Literal vocabularies; the file hash of provenance."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 Frame = Literal["governance", "safety", "business", "drama"]
@@ -62,3 +64,8 @@ def make_span(article: Article, layer: Layer, label: str, start: int, end: int, 
 
 class FramingError(Exception):
     """An error with a one-line message meant for the user (file, problem, fix)."""
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, as every provenance record (run.json, manifest, model card) gives it."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

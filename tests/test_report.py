@@ -297,3 +297,10 @@ def test_a_failed_report_leaves_the_earlier_one_whole(results: Path, tmp_path: P
     build_report(results, out)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_bad_spans_line_is_named(results: Path, tmp_path: Path) -> None:
+    with (results / "spans.jsonl").open("a", encoding="utf-8") as stream:
+        stream.write('{"article": \n')
+    with pytest.raises(FramingError, match=r"spans.jsonl: line \d+ is not valid JSON .*re-run `framing score`"):
+        build_report(results, tmp_path / "report")
