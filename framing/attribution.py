@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span as DocSpan, Token
 
-from framing.lexicon import LexiconMatcher
+from framing.lexicon import LexiconMatcher, doc_tokens
 from framing.text import Region
 from framing.types import Article, Span, make_span
 
@@ -92,12 +92,13 @@ def _according_to(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[F
 def _reporting_verbs(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[Found]:
     found = []
     verbs = lex.reporting_verbs | lex.cognition_verbs
-    for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX"):
+    participles = _participles(lex.reporting_verbs)
+    words = doc_tokens(doc)
+    for i, pos in enumerate(words.pos):  # candidates from the token lists: a Token object only for them
+        lemma = words.lemma[i].lower()
+        if pos not in ("VERB", "AUX") or not (lemma in verbs or words.lower[i] in participles):
             continue
-        lemma = verb.lemma_.lower()
-        if not (lemma in verbs or _is_reporting(verb, lex)):
-            continue
+        verb = doc[i]
         forms = set(verb.morph.get("VerbForm"))
         if "Inf" in forms or "Ger" in forms or ("Part" in forms and "Pres" in verb.morph.get("Tense")):
             continue
@@ -217,14 +218,6 @@ def _ents(doc: Doc) -> tuple[DocSpan, ...]:
     return cached
 
 
-def _doc_text(doc: Doc) -> str:
-    """The Doc's text, joined once per Doc (Doc.text rebuilds it from every token at each call)."""
-    text = doc.user_data.get("framing_text")
-    if text is None:
-        text = doc.user_data["framing_text"] = doc.text
-    return text
-
-
 def _subject(verb: Token) -> Token | None:
     """The subject, past the euphonic '-t' ('a-t-il déclaré'); a coordinated verb's is its head's
     ('a expulsé Altman et a déclaré'); after an incise comma, an inverted subject parsed as object
@@ -268,7 +261,7 @@ def _in_quote(token: Token, quotes: list[Region]) -> bool:
 
 def _colon_quote(verb: Token, quotes: list[Region]) -> bool:
     """'Altman a publié sur X la réponse suivante : « ...': a colon after the verb opens a quotation."""
-    text = _doc_text(verb.doc)
+    text = doc_tokens(verb.doc).text_with_ws
     colon = text.find(":", verb.idx, verb.sent.end_char)
     return colon >= 0 and any(q.start > colon and not text[colon + 1:q.start].strip() for q in quotes)
 
@@ -343,7 +336,7 @@ def _dedupe(found: list[Found]) -> list[Found]:
 def _speaker(doc: Doc, quote: Region, found: list[Found]) -> Found | None:
     """The attribution that introduces ('X a déclaré : «') or closes ('» accusent les salariés') a quote."""
     best, best_gap = None, _QUOTE_GAP + 1
-    text = _doc_text(doc)
+    text = doc_tokens(doc).text_with_ws
     for item in found:
         if item.start >= quote.start and item.end <= quote.end:
             continue  # an attribution inside the quotation belongs to the quoted speaker

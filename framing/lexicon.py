@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import yaml
-from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS
+from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LOWER, ORTH, POS, SPACY
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
@@ -252,6 +252,7 @@ class DocTokens:
     is_word: list[bool]  # neither punctuation nor space
     is_stop: list[bool]
     is_alpha: list[bool]
+    text_with_ws: str  # Doc.text, which Doc.text would rebuild from a Token per token at each call
 
     def end_char(self, i: int) -> int:
         """The character offset just after token i."""
@@ -262,15 +263,17 @@ def doc_tokens(doc: Doc) -> DocTokens:
     """The Doc's token attributes, computed once and cached on the Doc."""
     cached = doc.user_data.get("framing_tokens")
     if cached is None:
-        array = doc.to_array([ORTH, LOWER, LEMMA, POS, IDX, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA])
+        array = doc.to_array([ORTH, LOWER, LEMMA, POS, IDX, IS_PUNCT, IS_SPACE, IS_STOP, IS_ALPHA, SPACY])
         orth, lower, lemma, pos, idx = array[:, :5].T.tolist()
-        punct, space, stop, alpha = array[:, 5:].astype(bool).T
+        punct, space, stop, alpha, spacy_ = array[:, 5:].astype(bool).T
         strings = doc.vocab.strings
         names = {key: strings[key] for key in {*orth, *lower, *lemma}}
+        text = [names[key] for key in orth]
         cached = doc.user_data["framing_tokens"] = DocTokens(
-            text=[names[key] for key in orth], lower=[names[key] for key in lower],
+            text=text, lower=[names[key] for key in lower],
             lemma=[names[key] for key in lemma], pos=[POS_NAMES[key] for key in pos], idx=idx,
-            is_word=(~(punct | space)).tolist(), is_stop=stop.tolist(), is_alpha=alpha.tolist())
+            is_word=(~(punct | space)).tolist(), is_stop=stop.tolist(), is_alpha=alpha.tolist(),
+            text_with_ws="".join(word + " " if after else word for word, after in zip(text, spacy_.tolist())))
     return cached
 
 
