@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="pairs of runs per ratio (the 10 N run is made once)")
+    parser.add_argument("--only", choices=["cache", "jobs"], help="only the pairs of bare, cold and warm, or of --jobs 1 "
+                        "and --jobs 2 (without the 10 N run)")
     parser.add_argument("--write-corpus", metavar="PATH", help="only write the N-article corpus to PATH (JSONL)")
     args = parser.parse_args()
 
@@ -114,7 +116,8 @@ def main() -> None:
     try:
         corpus, big = work / "n.jsonl", work / "10n.jsonl"
         build_corpus(corpus, args.n, pool, lengths, args.seed)
-        build_corpus(big, 10 * args.n, pool, lengths, args.seed)
+        if args.only is None:
+            build_corpus(big, 10 * args.n, pool, lengths, args.seed)
         score = [sys.executable, "-m", "framing", "score", "--no-progress", "--model", args.model,
                  "--batch-size", str(args.batch_size)]
         commands = {
@@ -138,32 +141,34 @@ def main() -> None:
             return runs[name][-1]
 
         pairs: dict[str, list[tuple[float, float | None]]] = {name: [] for name in TARGETS}
-        for _ in range(args.repeat):
+        for _ in range(args.repeat if args.only in (None, "cache") else 0):
             bare = run("bare nlp.pipe")
             shutil.rmtree(work / "cache", ignore_errors=True)
             cold = run("framing score, cold (empty cache)")
             warm = run("framing score, warm cache")
             pairs["cold / bare nlp.pipe"].append((cold[0] / bare[0], cold[1] / bare[1]))
             pairs["cold / warm cache"].append((cold[0] / warm[0], cold[1] / warm[1]))
-        for _ in range(args.repeat):
+        for _ in range(args.repeat if args.only in (None, "jobs") else 0):
             one, two = run("framing score --no-cache --jobs 1"), run("framing score --no-cache --jobs 2")
             pairs["--jobs 1 / --jobs 2"].append((one[0] / two[0], None))
-        big = run("framing score --no-cache --jobs 1, 10 N")
-        peak = statistics.median(r[2] for r in runs["framing score --no-cache --jobs 1"])
-        pairs["peak memory 10 N / N"].append((big[2] / peak, None))
-        for folder in ("warm", "j1", "j2"):
+        if args.only is None:
+            big = run("framing score --no-cache --jobs 1, 10 N")
+            peak = statistics.median(r[2] for r in runs["framing score --no-cache --jobs 1"])
+            pairs["peak memory 10 N / N"].append((big[2] / peak, None))
+        reference = "cold" if args.only != "jobs" else "j1"
+        for folder in [f for f in ("warm", "j1", "j2") if f != reference and (work / f).exists()]:
             for file in ("articles.parquet", "spans.jsonl", "sentences.parquet", "terms.parquet"):
-                if (work / "cold" / file).read_bytes() != (work / folder / file).read_bytes():
+                if (work / reference / file).read_bytes() != (work / folder / file).read_bytes():
                     sys.exit(f"outputs differ: {folder}/{file}")
 
         print(f"{'':<42} {'wall (median, min-max)':>26} {'CPU':>9} {'peak':>9}")
-        for name, measured in runs.items():
+        for name, measured in ((name, measured) for name, measured in runs.items() if measured):
             walls = [r[0] for r in measured]
             spread = f"{min(walls):.1f}-{max(walls):.1f}" if len(walls) > 1 else ""
             print(f"{name:<42} {statistics.median(walls):8.1f} s {spread:>15}  "
                   f"{statistics.median(r[1] for r in measured):7.1f} s {statistics.median(r[2] for r in measured):6.0f} MB")
         print(f"{'ratio (median of pairs, min-max)':<42} {'wall':>8} {'':>15}  {'CPU':>9}")
-        for name, values in pairs.items():
+        for name, values in ((name, values) for name, values in pairs.items() if values):
             ratio = statistics.median(v[0] for v in values)
             spread = f"{min(v[0] for v in values):.2f}-{max(v[0] for v in values):.2f}" if len(values) > 1 else ""
             cpu = f"{statistics.median(v[1] for v in values):9.2f}" if values[0][1] is not None else " " * 9
