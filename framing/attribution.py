@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span as DocSpan, Token
 
-from framing.lexicon import LexiconMatcher, doc_tokens
+from framing.lexicon import LexiconMatcher
 from framing.text import Region
+from framing.tokens import doc_tokens
 from framing.types import Article, Span, make_span
 
 _STOP_PUNCT = {",", ":", ";", "(", ")", "«", "»", "“", "”", '"', "—", "–", "[", "]", "!", "?", "."}
@@ -176,7 +177,7 @@ def _incises(doc: Doc, lex: SourceLexicons, quotes: list[Region]) -> list[Found]
 def _after(doc: Doc, position: int, limit: int = 10) -> list[Token]:
     """The tokens just after a closing quotation mark, up to the end of the clause."""
     tokens = []
-    for token in doc[bisect_left(_starts(doc), position):]:
+    for token in doc[bisect_left(doc_tokens(doc).idx, position):]:
         if token.is_space and "\n" in token.text or token.text in (".", ";", ":", "!", "?", "«", '"', "“") or len(tokens) >= limit:
             break
         if token.text == "," and not tokens or token.is_space:
@@ -200,14 +201,6 @@ def _typed(doc: Doc, item: Found, lex: SourceLexicons) -> bool:
 def _comme(verb: Token) -> Token | None:
     """'comme le rapporte Axios': 'comme' as marker of the reporting verb."""
     return next((c for c in verb.children if c.lower_ == "comme" and c.i < verb.i), None)
-
-
-def _starts(doc: Doc) -> list[int]:
-    """The character offset of each token, computed once per Doc."""
-    cached = doc.user_data.get("framing_starts")
-    if cached is None:
-        cached = doc.user_data["framing_starts"] = doc.to_array("IDX").tolist()
-    return cached
 
 
 def _ents(doc: Doc) -> tuple[DocSpan, ...]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from framing.lexicon import LexiconMatcher, doc_tokens
+from framing.lexicon import LexiconMatcher
+from framing.tokens import doc_tokens
 from framing.types import FRAMES, Article, Span, make_span
 
 

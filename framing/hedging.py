@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from framing.lexicon import LexiconMatcher, doc_tokens
+from framing.lexicon import LexiconMatcher
 from framing.text import Region, inside
+from framing.tokens import doc_tokens
 from framing.types import Article, Span, make_span
 
 _CONDITIONAL_ENDING = re.compile(r"^(.*r)(ais|ait|aient|ions|iez)$")

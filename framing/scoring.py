@@ -12,8 +12,8 @@ from spacy.tokens import Doc
 
 from framing.corpus import metadata_row
 from framing.frames import frame_measures
-from framing.lexicon import doc_tokens
 from framing.text import Region
+from framing.tokens import doc_tokens
 from framing.types import FRAMES, HEDGE_CATEGORIES, SOURCE_TYPES, Article, Span
 
 CONTENT_POS = ("NOUN", "PROPN", "ADJ", "VERB")
